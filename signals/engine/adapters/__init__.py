@@ -1,0 +1,1 @@
+"""Platform payloads mapped into canonical events (see each module)."""

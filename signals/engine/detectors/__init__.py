@@ -1,0 +1,12 @@
+"""Built-in detector kinds. Importing this package registers them all."""
+
+from signals.engine.detectors.base import (
+    REGISTRY,
+    Detector,
+    build,
+    detector_kinds,
+    register,
+    validate_detector,
+)
+
+__all__ = ["REGISTRY", "Detector", "build", "detector_kinds", "register", "validate_detector"]
