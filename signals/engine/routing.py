@@ -7,6 +7,7 @@ plus a human sentence, so a lead or a review can see why a cue did or did not re
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -102,7 +103,25 @@ def route_candidates(
         spec = config.signals.get(cand.signal)
         if spec is None:
             decisions.append(
-                Decision(cand, False, None, "signal_not_enabled", "Not recorded for routing: signal not enabled.")
+                Decision(
+                    cand,
+                    False,
+                    None,
+                    "signal_not_enabled",
+                    "Not recorded for routing: signal not enabled.",
+                )
+            )
+            continue
+        if not (math.isfinite(cand.confidence) and 0.0 <= cand.confidence <= 1.0):
+            # NaN compares false against every threshold and would sail through to the agent.
+            decisions.append(
+                Decision(
+                    cand,
+                    False,
+                    None,
+                    "below_leads_threshold",
+                    "Recorded only: confidence is not a number from 0 to 1.",
+                )
             )
             continue
         if cand.confidence < spec.leads_threshold:
@@ -117,7 +136,7 @@ def route_candidates(
                 )
             )
             continue
-        if spec.agent_threshold is None:
+        if spec.agent_threshold is None or config.phase <= 1:  # phase 1: agents see nothing
             decisions.append(
                 Decision(
                     cand,
@@ -152,7 +171,8 @@ def route_candidates(
             )
             continue
         if (
-            state.last_agent_cue_ms is not None
+            budget.cooldown_s > 0
+            and state.last_agent_cue_ms is not None
             and cand.offset_ms - state.last_agent_cue_ms < budget.cooldown_s * 1000
         ):
             decisions.append(
@@ -167,11 +187,15 @@ def route_candidates(
             continue
         if cand.signal in state.cued_signals:
             decisions.append(
-                Decision(cand, True, "leads", "already_cued", "Leads only: already cued on this call.")
+                Decision(
+                    cand, True, "leads", "already_cued", "Leads only: already cued on this call."
+                )
             )
             continue
         state.agent_cues += 1
         state.last_agent_cue_ms = max(cand.offset_ms, state.last_agent_cue_ms or 0)
         state.cued_signals.append(cand.signal)
-        decisions.append(Decision(cand, True, "agent", "cued", "Cued to the agent (leads see it too)."))
+        decisions.append(
+            Decision(cand, True, "agent", "cued", "Cued to the agent (leads see it too).")
+        )
     return decisions
