@@ -89,6 +89,9 @@ FRUSTRATION_CUES: tuple[tuple[str, float], ...] = (
     ),
     (r"\b(?:you|they|y'all) (?:promised|said)\b[^.?!]{0,40}\b(?:never|didn't|did not)\b", 0.45),
     (r"\bnothing (?:has|ever|was|got|gets) (?:been )?(?:done|fixed|changed)\b", 0.45),
+    # sarcasm: "oh great, just great", "perfect, just perfect"
+    (r"\b(great|perfect|wonderful|fantastic|lovely|awesome),? just \1\b", 0.55),
+    (r"^(?:oh|well),? (?:great|perfect|wonderful|fantastic|lovely)\b[^.?!]{0,10}[.!]? ?(?:so|now|and)\b", 0.35),
 )
 RELIEF_CUES: tuple[tuple[str, float], ...] = (
     (
@@ -138,6 +141,7 @@ ACKNOWLEDGEMENTS = frozenset(
 )  # fmt: skip
 _ACK_STRIP = re.compile(r"[^\w\s'-]+")
 _WORDS = re.compile(r"\w+")
+_LEADING_PARTICLE = re.compile(r"^(?:no|nope|nah|yes|yeah|yep|ok|okay|well|um|uh|oh)[,.!]+\s*")
 
 VADER_MAX_CHARS = 1_000
 
@@ -195,9 +199,14 @@ def _text_score(text: str) -> tuple[float, float, float, int, int]:
     """
     frustration, f_span = _cues(text, _FRUSTRATION)
     relief, r_span = _cues(text, _RELIEF)
-    compound = _vader().polarity_scores(text[:VADER_MAX_CHARS]).get("compound", 0.0)
+    # An answer particle ("nope, have a great day") is not a negation of what follows.
+    lexical = _LEADING_PARTICLE.sub("", text[:VADER_MAX_CHARS])
+    compound = float(_vader().polarity_scores(lexical).get("compound", 0.0))
+    if frustration >= 0.3:
+        # Positive words next to a clear frustration cue are filler or sarcasm ("honestly", "great").
+        compound = min(compound, 0.0)
     span = f_span or r_span or (-1, -1)
-    return float(compound), frustration, relief, span[0], span[1]
+    return compound, frustration, relief, span[0], span[1]
 
 
 def is_acknowledgement(text: str) -> bool:
@@ -220,8 +229,8 @@ PARAMS: dict[str, float | int] = {
     "strong_cue": 0.5,  # a cue this strong fires without a baseline
     "rearm_level": 0.05,  # a score at/above this re-arms the spike after a low
     # recovery
-    "low_level": -0.4,  # a score at/below this opens a low even without a spike
-    "recover_level": 0.25,  # recovery needs a score at/above this...
+    "low_level": -0.5,  # a score at/below this opens a low even without a spike
+    "recover_level": 0.3,  # recovery needs a score at/above this...
     "recover_delta": 0.55,  # ...and this far above the low
     # scoring
     "upstream_cue_factor": 0.5,  # cues count for less when the platform sent its own sentiment
