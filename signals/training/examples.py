@@ -271,6 +271,70 @@ expansion|I want to purchase a bundle with internet and TV.
 -|The app keeps crashing on my phone.
 -|I'm not happy with how long this is taking.
 -|This is ridiculous, I've been on hold for an hour.
+churn|I'm thinking of leaving.
+churn|Honestly I'm done, I want out.
+churn|I've been a customer ten years but I'm seriously thinking about leaving.
+churn|If this isn't fixed today I'm going elsewhere.
+churn|Just close it all down, I'm finished with you people.
+churn|I'd like to know how to cancel, I'm moving to a different provider.
+churn|I want to stop paying for this service, cancel it.
+churn|Yeah so we're looking at other providers right now.
+churn|I'm not renewing when the contract ends.
+churn|Please process my cancellation.
+churn|I want to cancel, what do I need to do?
+churn|I'm ready to walk away from this service.
+churn|Can I terminate early without the fee?
+-|Does my wife need to cancel her account herself?
+-|My son wants to close his account, can he do it online?
+-|My neighbor said she cancelled her service last week, is that true?
+-|My mom is thinking of leaving, what deals do you have for her?
+-|Does my husband have to call to cancel his line?
+-|My friend switched to another provider and regretted it.
+-|A lot of my friends are leaving, but I like you guys.
+-|She wants to cancel her appointment, not the service.
+-|Is it true they're canceling the old plans?
+-|Are you guys shutting down the store on Main Street?
+-|I'm not thinking about leaving at all.
+-|I was going to cancel but you fixed it, thanks.
+-|What's the cancellation policy for orders?
+-|If I cancel the order will I get a refund?
+-|Cancel the callback, I'm still on the line.
+-|Did you cancel the technician visit?
+-|I'm leaving for vacation next week, can I pause deliveries?
+-|I'm moving to Denver, can I take my service with me?
+expansion|Can we add a line for my daughter?
+expansion|I want to add my wife to the plan.
+expansion|We'd like another five licenses please.
+expansion|What would it take to get the bigger data plan?
+expansion|Could I add a tablet to my plan?
+expansion|I'm interested in adding home security to my package.
+expansion|We're opening a new office and need service there too.
+expansion|Can I get the premium channels added?
+expansion|I'd like more bandwidth, what plans do you have above mine?
+expansion|Go ahead and add the extra seat.
+-|Does my husband need to call to upgrade his phone?
+-|My boss wants to know if we can get fewer licenses.
+-|Can my daughter see what plan she's on?
+-|I'd like to add my new email address.
+-|Please add my new phone number to the file.
+-|I don't need extra lines, thanks.
+-|We're not adding anyone this year.
+-|I'd like to know more about my bill.
+-|Why did my bill go up more this month?
+-|I need more help with the router.
+escalation|Can I talk to a real person please?
+escalation|Honestly, put someone else on the phone.
+escalation|I'd like to speak to whoever is in charge.
+escalation|Can I get your supervisor's name and talk to them?
+escalation|Transfer me to a supervisor, I'm done with this.
+-|My supervisor wanted me to check on the order.
+-|My manager said you'd send a quote.
+-|Can my manager be added as an authorized user?
+-|I talked to a supervisor yesterday and she fixed it.
+-|The agent I talked to earlier was great.
+-|Can someone call me back about the outage?
+-|Is there someone who can come out tomorrow?
+-|Who else can see my account?
 churn,escalation|I want to cancel my account, get me a supervisor.
 churn,escalation|If you can't fix this, let me talk to your manager, or I'm cancelling.
 """

@@ -60,7 +60,7 @@ _CUES: dict[str, str] = {
         r"real|live|staff|employee|team lead|lead\b|above you|else"
     ),
     "churn": (
-        r"cancel|clos|terminat|go away|leav|switch|quit|discontinu|delet|deactivat|remov|\bend\b|"
+        r"cancel|clos|terminat|go away|want out|i.m done|leav|switch|quit|discontinu|delet|deactivat|remov|\bend\b|"
         r"ending|done with|stop|drop|unsubscrib|withdraw|exit|elsewhere|competitor|"
         r"provider|carrier|port|move|moving|contract|penalt|churn|rid of|get out|goodbye|"
         r"shut|renew|going with|go with|sign up with|signed up with|walk away|take my business"

@@ -1,0 +1,1 @@
+"""Detection-quality evaluation: labelled transcript cases and the report builder."""
