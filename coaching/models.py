@@ -133,7 +133,9 @@ class Detection(models.Model):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="detections")
     signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="detections")
-    event_ref = models.CharField(max_length=160, help_text="Triggering event id (or a deadline ref).")
+    event_ref = models.CharField(
+        max_length=160, help_text="Triggering event id (or a deadline ref)."
+    )
     confidence = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     offset_ms = models.PositiveIntegerField()
     evidence = models.CharField(max_length=240, blank=True)
@@ -245,3 +247,41 @@ class CallOutcome(models.Model):
     )
     resolved = models.BooleanField(null=True, blank=True)
     recorded_at = models.DateTimeField(auto_now=True)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed (gave up)"
+
+
+class WebhookDelivery(models.Model):
+    """One signed webhook to an integration's URL, with its attempts (the delivery log)."""
+
+    integration = models.ForeignKey(
+        Integration, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_due",
+                condition=models.Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.integration_id} ({self.status})"

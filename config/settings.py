@@ -163,7 +163,12 @@ CELERY_TASK_TIME_LIMIT = 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}  # filled by the apps' schedules below
+# The one beat schedule (seconds).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "sweep-compliance-deadlines": {"task": "coaching.sweep_deadlines", "schedule": 2.0},
+    "retry-webhooks": {"task": "coaching.retry_webhooks", "schedule": 10.0},
+    "rollup-today": {"task": "coaching.rollup_today", "schedule": 300.0},
+}
 
 # --- Live bus -----------------------------------------------------------------------------------
 LIVE_BUS_URL = REDIS_URL  # empty: the in-process bus
