@@ -41,20 +41,22 @@ def clip(text: str, limit: int = EVIDENCE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def span_around(text: str, start: int, end: int, *, context: int = 30) -> str:
+def span_around(
+    text: str, start: int, end: int, *, context: int = 30, limit: int = EVIDENCE_CHARS
+) -> str:
     """The matched span with a little context either side, clipped for evidence."""
     lo = max(0, start - context)
     hi = min(len(text), end + context)
     prefix = "\u2026" if lo > 0 else ""
     suffix = "\u2026" if hi < len(text) else ""
-    return clip(prefix + text[lo:hi] + suffix)
+    return clip(prefix + text[lo:hi] + suffix, limit)
 
 
 # --- pattern compilation -------------------------------------------------------------------------
 
 
 def check_pattern(value: Any, field: str) -> str:
-    """Validate one admin-supplied regular expression; return it unchanged or raise ``SpecError``."""
+    """Validate one admin-supplied regular expression; return it or raise ``SpecError``."""
     if not isinstance(value, str) or not value.strip():
         raise SpecError("Must be a non-empty regular expression string.", field=field)
     if len(value) > MAX_PATTERN_CHARS:

@@ -1,17 +1,17 @@
 """Agent-side compliance rules with time and order semantics.
 
-- ``disclosure_window`` (``disclosure_missing``): on outbound calls the agent must give each required
-  disclosure group (default: a recording notice) within ``window_ms``. The warning fires *before* the
-  window closes, at ``window_ms - warn_before_ms`` of call time, from ``on_time`` so silent calls warn
-  too (``evaluate_deadlines``); ``deadline_ms`` is the window close.
+- ``disclosure_window`` (``disclosure_missing``): on outbound calls the agent must give each
+  required disclosure group (default: a recording notice) within ``window_ms``. The warning fires
+  *before* the window closes, at ``window_ms - warn_before_ms`` of call time, from ``on_time`` so
+  silent calls warn too (``evaluate_deadlines``); ``deadline_ms`` is the window close.
 - ``identity_before_phi`` (``identity_verification_incomplete``): on ``phi`` calls, protected health
-  information must not be discussed before identity is verified (agent request + customer answer, or
-  an explicit agent confirmation).
-- ``tcpa_consent`` (``tcpa_consent_missing``): on ``tcpa`` calls, consent to automated calls/texts must
-  be captured before the agent takes the step that needs it (enrolling in texts, automated callbacks).
+  information must not be discussed before identity is verified (agent request + customer answer,
+  or an explicit agent confirmation).
+- ``tcpa_consent`` (``tcpa_consent_missing``): on ``tcpa`` calls, consent to automated calls/texts
+  must be captured before the agent takes the step that needs it (text enrolment, automated calls).
 
-Every phrase set is a parameter (a list of regular expressions, matched against lowercased text) with
-defaults covering common paraphrases; each detector fires at most once per call.
+Every phrase set is a parameter (a list of regular expressions, matched against lowercased text)
+with defaults covering common paraphrases; each detector fires at most once per call.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _search(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
 
 
 def _evidence(text: str, m: re.Match[str]) -> str:
-    return span_around(text, m.start(), m.end(), context=25)
+    return span_around(text, m.start(), m.end(), context=25, limit=120)
 
 
 # --- disclosure_window ---------------------------------------------------------------------------
@@ -154,7 +154,9 @@ class DisclosureWindow(Detector):
             confidence=self.confidence,
             event_id=last_event_id,
             offset_ms=now_offset_ms,
-            evidence=f"no {', '.join(missing)} by {now_offset_ms / 1000:.1f}s; {when} at {closes:.1f}s",
+            evidence=(
+                f"no {', '.join(missing)} by {now_offset_ms / 1000:.1f}s; {when} at {closes:.1f}s"
+            ),
             deadline_ms=self.window_ms,
         )
 
@@ -175,10 +177,12 @@ PHI_PATTERNS = [
     r"\b(?:lab|labs|blood ?work|blood|test|biopsy|mri|ct|cat|pet|x-?ray|scan|screening|a1c"
     r"|cholesterol|pathology|imaging|ultrasound|mammogram)\s+(?:results?|report|findings|came back"
     r"|showed|shows)\b",
-    r"\bresults? (?:came back|show(?:ed)?|were|are) (?:positive|negative|normal|abnormal|elevated)\b",
+    r"\bresults? (?:came back|show(?:ed)?|were|are) (?:positive|negative|normal|abnormal"
+    r"|elevated)\b",
     # treatment and procedures
     r"\b(?:treatment plan|surgery|procedure|physical therapy|radiation|admitted|discharged"
-    r"|hospitali[sz](?:ed|ation)|referral to|follow-up with dr|your doctor (?:ordered|prescribed|noted))\b",
+    r"|hospitali[sz](?:ed|ation)|referral to|follow-up with dr"
+    r"|your doctor (?:ordered|prescribed|noted))\b",
     # claims and records
     r"\b(?:date of service|dates of service|claim (?:number|#|for (?:your|the)|was (?:denied|paid"
     r"|approved)|status|amount)|billed amount|procedure code|cpt code|icd|diagnosis code"
@@ -186,7 +190,8 @@ PHI_PATTERNS = [
 ]
 VERIFY_REQUEST = [
     r"\b(?:date of birth|birth ?date|dob|d\.o\.b\.?)\b",
-    r"\b(?:member|subscriber|policy|patient|medicare|medicaid|insurance|account) (?:id|i\.d\.|number)\b",
+    r"\b(?:member|subscriber|policy|patient|medicare|medicaid|insurance|account)"
+    r" (?:id|i\.d\.|number)\b",
     r"\blast (?:four|4)(?: digits)?(?: of (?:your|the))? (?:social|ssn|ss|security)\b",
     r"\b(?:verify|confirm|validate) (?:your|the patient's|a few|some|the) ?(?:identity|details"
     r"|information|info|name and|full name|address|home address)\b",
@@ -266,10 +271,8 @@ class IdentityBeforePhi(Detector):
         if not isinstance(workflow, str) or not workflow.strip():
             raise SpecError('Must be a workflow tag such as "phi".', field="params.workflow")
         out["workflow"] = workflow.strip().lower()
-        out["confidence"] = param_float(params, "confidence", 0.92, lo=0.0, hi=1.0)
-        out["customer_confidence"] = param_float(
-            params, "customer_confidence", 0.75, lo=0.0, hi=1.0
-        )
+        out["confidence"] = param_float(params, "confidence", 0.95, lo=0.0, hi=1.0)
+        out["customer_confidence"] = param_float(params, "customer_confidence", 0.9, lo=0.0, hi=1.0)
         out["customer_mentions"] = param_int(params, "customer_mentions", 2, lo=1, hi=10)
         return out
 
@@ -355,8 +358,8 @@ CONSENT_NO = [
     r"|do not want|stop (?:texting|calling))\b",
 ]
 CONSENT_VOLUNTEERED = [
-    r"\b(?:you can|feel free to|please|go ahead and|it's fine to|it's okay to) (?:text|call|message)"
-    r" me\b",
+    r"\b(?:you can|feel free to|please|go ahead and|it's fine to|it's okay to)"
+    r" (?:text|call|message) me\b",
     r"\b(?:text|texts|texting) (?:is|are) (?:fine|ok|okay|great|good)\b",
 ]
 CONSENT_ON_FILE = [
@@ -366,8 +369,9 @@ CONSENT_ON_FILE = [
 ]
 CONSENT_STEP = [
     r"\b(?:i'll|i will|i'm going to|i am going to|let me|i can|i've|i have|we'll|we will|i'm|i am"
-    r"|i just|we've)\b[^.?!]{0,30}\b(?:sign(?:ed|ing)? you up|enroll(?:ed|ing)?(?: you)?|set(?:ting)?"
-    r" (?:you |that |those |it )?up|add(?:ed|ing)? you|opt(?:ed|ing)? you in|schedul(?:e|ed|ing)"
+    r"|i just|we've)\b[^.?!]{0,30}\b(?:sign(?:ed|ing)? you up|enroll(?:ed|ing)?(?: you)?"
+    r"|set(?:ting)? (?:you |that |those |it )?up|add(?:ed|ing)? you|opt(?:ed|ing)? you in"
+    r"|schedul(?:e|ed|ing)"
     r"|turn(?:ed|ing)? on|activat(?:e|ed|ing)|put you down)\b[^.?!]{0,40}\b(?:text|texts|sms"
     r"|automated|auto-?dial(?:ed|er)?|pre-?recorded|robo ?calls?|reminder calls|text alerts"
     r"|text reminders|text message)",
@@ -423,7 +427,7 @@ class TcpaConsent(Detector):
         if not isinstance(workflow, str) or not workflow.strip():
             raise SpecError('Must be a workflow tag such as "tcpa".', field="params.workflow")
         out["workflow"] = workflow.strip().lower()
-        out["confidence"] = param_float(params, "confidence", 0.9, lo=0.0, hi=1.0)
+        out["confidence"] = param_float(params, "confidence", 0.93, lo=0.0, hi=1.0)
         return out
 
     def applies(self, meta: CallMeta) -> bool:
@@ -469,9 +473,9 @@ class TcpaConsent(Detector):
         memory["fired"] = True
         consent = memory.get("consent")
         if consent is False:
-            why, confidence = "customer declined", min(1.0, self.confidence + 0.05)
+            why, confidence = "customer declined", min(1.0, self.confidence + 0.04)
         elif memory.get("asked"):
-            why, confidence = "asked, no clear yes", max(0.0, self.confidence - 0.1)
+            why, confidence = "asked, no clear yes", max(0.0, self.confidence - 0.03)
         else:
             why, confidence = "never asked", self.confidence
         return Candidate(

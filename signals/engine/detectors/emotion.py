@@ -1,10 +1,10 @@
 """Customer emotion: ``frustration_spike`` and ``sentiment_recovery``.
 
-Both kinds follow the same per-call trajectory of the customer's sentiment (kept in ``memory`` as plain
-JSON) and differ only in what they report:
+Both kinds follow the same per-call trajectory of the customer's sentiment (kept in ``memory`` as
+plain JSON) and differ only in what they report:
 
-- each final customer utterance gets a score in -1..1: the platform's ``sentiment`` when it sent one,
-  else VADER's compound score, adjusted by contact-center cues lexicons miss ("third time I've
+- each final customer utterance gets a score in -1..1: the platform's ``sentiment`` when it sent
+  one, else VADER's compound score, adjusted by contact-center cues lexicons miss ("third time I've
   called", "been on hold for an hour" score 0.0 in VADER) and by a few lexicon corrections for words
   that are routine on support calls ("problem", "yes", "help");
 - a **spike** is a sharp drop against the caller's own EMA baseline (once there are
@@ -91,7 +91,11 @@ FRUSTRATION_CUES: tuple[tuple[str, float], ...] = (
     (r"\bnothing (?:has|ever|was|got|gets) (?:been )?(?:done|fixed|changed)\b", 0.45),
     # sarcasm: "oh great, just great", "perfect, just perfect"
     (r"\b(great|perfect|wonderful|fantastic|lovely|awesome),? just \1\b", 0.55),
-    (r"^(?:oh|well),? (?:great|perfect|wonderful|fantastic|lovely)\b[^.?!]{0,10}[.!]? ?(?:so|now|and)\b", 0.35),
+    (
+        r"^(?:oh|well),? (?:great|perfect|wonderful|fantastic|lovely)\b[^.?!]{0,10}[.!]?"
+        r" ?(?:so|now|and)\b",
+        0.35,
+    ),
 )
 RELIEF_CUES: tuple[tuple[str, float], ...] = (
     (
@@ -99,7 +103,8 @@ RELIEF_CUES: tuple[tuple[str, float], ...] = (
         0.45,
     ),
     (
-        r"\b(?:thank you|thanks) (?:so much|very much|a lot|for (?:your|all|the) help|for fixing)\b",
+        r"\b(?:thank you|thanks) (?:so much|very much|a lot|for (?:your|all|the) help"
+        r"|for fixing)\b",
         0.4,
     ),
     (
@@ -175,7 +180,7 @@ _RELIEF = tuple((re.compile(p), w) for p, w in RELIEF_CUES)
 def _cues(
     text: str, cues: tuple[tuple[re.Pattern[str], float], ...]
 ) -> tuple[float, tuple[int, int] | None]:
-    """Combined cue weight (strongest + a quarter of the rest, capped at 1) and the strongest span."""
+    """Combined cue weight (strongest + a quarter of the rest, at most 1) and the strongest span."""
     best = 0.0
     total = 0.0
     span: tuple[int, int] | None = None
@@ -203,7 +208,7 @@ def _text_score(text: str) -> tuple[float, float, float, int, int]:
     lexical = _LEADING_PARTICLE.sub("", text[:VADER_MAX_CHARS])
     compound = float(_vader().polarity_scores(lexical).get("compound", 0.0))
     if frustration >= 0.3:
-        # Positive words next to a clear frustration cue are filler or sarcasm ("honestly", "great").
+        # Positive words beside a clear frustration cue are filler or sarcasm ("honestly").
         compound = min(compound, 0.0)
     span = f_span or r_span or (-1, -1)
     return compound, frustration, relief, span[0], span[1]
@@ -323,8 +328,8 @@ class _CustomerSentiment(Detector):
             and (drop >= self.drop_threshold or strong)
             and (has_baseline or strong)
         ):
-            size = max(0.0, drop - self.drop_threshold) / 0.6
-            confidence = 0.6 + 0.22 * min(1.0, size) + 0.16 * min(1.0, cue)
+            size = max(0.0, drop - self.drop_threshold) / 0.5
+            confidence = 0.7 + 0.2 * min(1.0, size) + 0.12 * min(1.0, cue)
             if not has_baseline:
                 confidence -= 0.05
             evidence = f"drop {drop:.2f} vs baseline {ref:.2f} (score {score:.2f}): '{span}'"
