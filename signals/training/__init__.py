@@ -1,1 +1,2 @@
-"""Offline training and evaluation helpers for the intent detector (dev only; never imported by the engine)."""
+"""Offline training and evaluation helpers for the intent detector (dev only; never imported by
+the engine)."""

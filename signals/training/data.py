@@ -1,18 +1,22 @@
-"""Labelled utterances for the intent detector, from the shared public data sets and our own examples.
+"""Labelled utterances for the intent detector, from the shared public data sets and our own
+examples.
 
 Every example is ``Example(text, labels, source, split)``: ``labels`` is the set of intents it
 expresses (``escalation``, ``churn``, ``expansion``; empty for none), ``split`` is ``"train"`` or
 ``"holdout"``. Held-out examples are never trained on:
 
 - Bitext: its own Validation csv is the held-out split; the Training csv is trained on.
-- banking77 (train split only ships here): a fixed CRC32 of the text puts 1 in 5 in the held-out split.
-- hand-written examples (``signals.training.examples``): a fixed CRC32 puts 1 in 4 in the held-out split.
+- banking77 (train split only ships here): a fixed CRC32 of the text puts 1 in 5 in the held-out
+split.
+- hand-written examples (``signals.training.examples``): a fixed CRC32 puts 1 in 4 in the held-out
+split.
 
 Label mapping (from the data README and the catalog definitions):
-- Bitext ``contact_human_agent`` -> escalation; ``delete_account`` and ``check_cancellation_fee`` ->
-  churn; ``place_order`` -> expansion; ``switch_account`` -> expansion only when the target is a higher
-  tier (premium/platinum/gold/pro), not expansion when it is a lower one (free/freemium/basic), and left
-  out when ambiguous (standard). ``newsletter_subscription``, ``cancel_order`` and the rest: none.
+- Bitext ``contact_human_agent`` -> escalation; ``delete_account`` and ``check_cancellation_fee``
+  -> churn; ``place_order`` -> expansion; ``switch_account`` -> expansion only when the target is a
+  higher tier (premium/platinum/gold/pro), not expansion when it is a lower one
+  (free/freemium/basic), and left out when ambiguous (standard).
+  ``newsletter_subscription``, ``cancel_order`` and the rest: none.
 - banking77 ``terminate_account`` -> churn; the rest: none.
 """
 

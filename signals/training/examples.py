@@ -1,8 +1,11 @@
 """Hand-written, contact-center-style utterances for the intent detector, with labels.
 
-Written for this project (no external source). One line per utterance: ``labels|text`` where labels is
-a comma-separated subset of ``escalation,churn,expansion`` or ``-`` for none of them. Most negatives are
-deliberate look-alikes. A fixed hash of the text puts about a quarter of the lines in a held-out split
+Written for this project (no external source). One line per utterance: ``labels|text`` where
+labels is
+a comma-separated subset of ``escalation,churn,expansion`` or ``-`` for none of them. Most
+negatives are
+deliberate look-alikes. A fixed hash of the text puts about a quarter of the lines in a held-out
+split
 that training never sees (see ``signals.training.data.is_holdout``).
 """
 
@@ -164,6 +167,9 @@ churn|Can I cancel my account online or do I have to do it through you?
 -|I'm moving to a new apartment next month, can I transfer service?
 -|Can I leave a message for the technician?
 -|Close the ticket, the issue is fixed.
+-|You can close out that support ticket now.
+-|Please close my old complaint, it was resolved.
+-|Go ahead and close the dispute about the fee.
 -|You can close the case, thanks.
 -|My daughter wants to cancel her phone, does she need to call herself?
 -|Did my husband cancel the order already?

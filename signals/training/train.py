@@ -1,6 +1,7 @@
 """Fit the intent detector's logistic regressions and write the weights file.
 
-scikit-learn is a dev dependency: it is imported inside ``fit_intent`` only, so the engine (which reads
+scikit-learn is a dev dependency: it is imported inside ``fit_intent`` only, so the engine (which
+reads
 the weights file with the standard library) never needs it.
 """
 
@@ -26,16 +27,17 @@ WEIGHT_EPSILON = 0.05
 COMMAND = "python manage.py train_intent --data ../shared/data"
 
 
-def fit_intent(
-    intent: str, train: Sequence[Example], *, c: float, seed: int = SEED
-) -> IntentModel:
-    """One binary logistic regression (this intent vs everything else) as a sparse ``IntentModel``."""
+def fit_intent(intent: str, train: Sequence[Example], *, c: float, seed: int = SEED) -> IntentModel:
+    """One binary logistic regression (this intent vs everything else) as a sparse
+    ``IntentModel``."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     rows = [features(ex.text, intent) for ex in train]
     counts: Counter[str] = Counter(f for row in rows for f in set(row))
-    kept = [{f: 1.0 for f in row if counts[f] >= MIN_FEATURE_COUNT or f.startswith("#")} for row in rows]
+    kept = [
+        {f: 1.0 for f in row if counts[f] >= MIN_FEATURE_COUNT or f.startswith("#")} for row in rows
+    ]
     y = [1 if intent in ex.labels else 0 for ex in train]
     weights = [HANDWRITTEN_WEIGHT if ex.source == "handwritten" else 1.0 for ex in train]
     vectorizer = DictVectorizer(sort=True)
@@ -103,9 +105,7 @@ def train_intent_models(data_dir: Path, *, today: dt.date | None = None) -> dict
     for ex in examples:
         counts = by_source.setdefault(ex.source, {"train": 0, "holdout": 0})
         counts[ex.split] += 1
-    positives = {
-        intent: sum(1 for ex in train if intent in ex.labels) for intent in INTENTS
-    }
+    positives = {intent: sum(1 for ex in train if intent in ex.labels) for intent in INTENTS}
     return {
         "format": "coachplane-intent-logreg/1",
         "provenance": {
@@ -118,7 +118,8 @@ def train_intent_models(data_dir: Path, *, today: dt.date | None = None) -> dict
             "train_positives": positives,
             "model": {
                 "type": "logistic regression per intent (lbfgs, L2), binary features",
-                "features": "word unigrams + bigrams + rule flags (#strong #veto #neg #other #question)",
+                "features": "word unigrams + bigrams + rule flags "
+                "(#strong #veto #neg #other #question)",
                 "C": C_BY_INTENT,
                 "handwritten_sample_weight": HANDWRITTEN_WEIGHT,
                 "min_feature_count": MIN_FEATURE_COUNT,
@@ -127,7 +128,8 @@ def train_intent_models(data_dir: Path, *, today: dt.date | None = None) -> dict
             "holdout_metrics": holdout_metrics(models, holdout, thresholds),
         },
         "models": {
-            intent: {"bias": model.bias, "weights": model.weights} for intent, model in models.items()
+            intent: {"bias": model.bias, "weights": model.weights}
+            for intent, model in models.items()
         },
     }
 

@@ -4,16 +4,19 @@ One kind, ``"intent"``, serves three catalog signals through ``params["intent"]`
 utterance it works in three cheap steps, all pure Python:
 
 1. a cue pre-filter (one compiled regex per intent): no cue word, no work and no candidate;
-2. features: word unigrams and bigrams plus a few rule flags (``#strong`` for unmistakable phrasings,
+2. features: word unigrams and bigrams plus a few rule flags (``#strong`` for unmistakable
+phrasings,
    ``#veto`` for look-alikes such as "cancel this order" or "my manager asked me to call", ``#neg``
    for negated intent such as "I don't want to cancel", ``#other`` for someone else's intent);
-3. a logistic regression over those features, trained offline (``manage.py train_intent``) and stored
+3. a logistic regression over those features, trained offline (``manage.py train_intent``) and
+stored
    in ``intent_weights.json``; its probability is the candidate's confidence.
 
 The rule flags are features, not overrides, so the model learns how much each is worth and the
 confidence stays calibrated. Agent speech and partial transcripts are ignored.
 
-Firing: at most once per call, unless a later utterance is much stronger (by ``refire_margin``), so a
+Firing: at most once per call, unless a later utterance is much stronger (by ``refire_margin``),
+so a
 lead-only early hint can still be followed by an agent-grade cue. Routing applies its own
 once-per-call rule for agents.
 """
@@ -45,7 +48,8 @@ _NEG_GAP = (
     r"any|anything|like|that|want\s+to)\s+){0,4}"
 )
 # Negation scope for the shared features: the first content word after a negation (and the words
-# allowed in between) gets a ``not_`` prefix, so "don't want to cancel" carries no "cancel" evidence.
+# allowed in between) gets a ``not_`` prefix, so "don't want to cancel" carries no "cancel"
+# evidence.
 _NEG_SCOPE_RE = re.compile(
     _NEG + r"\s+((?:(?:really|actually|even|want|wanting|wanna|going|gonna|planning|plan|intend|"
     r"intending|looking|trying|thinking|need|needing|asking|calling|to|of|about|on|be|do|i|am|"
@@ -60,7 +64,8 @@ _CUES: dict[str, str] = {
         r"real|live|staff|employee|team lead|lead\b|above you|else"
     ),
     "churn": (
-        r"cancel|clos|terminat|go away|want out|i.m done|leav|switch|quit|discontinu|delet|deactivat|remov|\bend\b|"
+        r"cancel|clos|terminat|go away|want out|i.m "
+        r"done|leav|switch|quit|discontinu|delet|deactivat|remov|\bend\b|"
         r"ending|done with|stop|drop|unsubscrib|withdraw|exit|elsewhere|competitor|"
         r"provider|carrier|port|move|moving|contract|penalt|churn|rid of|get out|goodbye|"
         r"shut|renew|going with|go with|sign up with|signed up with|walk away|take my business"
@@ -84,7 +89,8 @@ _STRONG: dict[str, str] = {
         r"|\bescalate\b|\bhigher up\b|\bsomeone (?:above|higher than) you\b"
         r"|\b(?:real|live|actual) (?:human|person)\b|\bhuman being\b"
         r"|\b(?:someone|somebody|anyone|anybody) else\b"
-        r"|\b(?:speak|talk|chat|contact)\w*\s+(?:to\s+|with\s+)?(?:a|an|some|another|a different|a real|"
+        r"|\b(?:speak|talk|chat|contact)\w*\s+(?:to\s+|with\s+)?(?:a|an|some|another|a "
+        r"different|a real|"
         r"a live)?\s*(?:operator|agent|representative|rep|person|human|somebody|someone|"
         r"assistant)\b(?!\s+(?:about|regarding|at|from|who))"
     ),
@@ -94,7 +100,8 @@ _STRONG: dict[str, str] = {
         r"internet|phone|line|plan|everything)\b"
         r"|\b(?:switch|switching|move|moving|go|going|port|porting)\s+(?:\w+\s+){0,2}?"
         r"(?:to|over to|with)\s+(?:a\s+|another\s+|your\s+|the\s+)?"
-        r"(?:competitor|another (?:provider|company|carrier|bank)|different (?:provider|company|carrier|bank)|"
+        r"(?:competitor|another (?:provider|company|carrier|bank)|different "
+        r"(?:provider|company|carrier|bank)|"
         r"[a-z]+ (?:instead))\b"
         r"|\b(?:leave|leaving|quit|quitting|done with)\s+(?:you|your|this company|the company)\b"
         r"|\b(?:switch|switching|move|moving|port|porting)\s+(?:over\s+)?to\s+"
@@ -105,12 +112,14 @@ _STRONG: dict[str, str] = {
         r"need to|just) (?:just |be |probably |definitely |have to |honestly )?"
         r"(?:cancel\w*|leav\w*|quit\w*)(?=\s*(?:[.,!?]|$|now\b|today\b|then\b|and\b|but\b|"
         r"because\b|unless\b|if\b|so\b|at\b|this\b))"
-        r"|\btake my business elsewhere\b|\bwalk away\b|\bearly termination\b|\bnot (?:going to )?renew\b"
+        r"|\btake my business elsewhere\b|\bwalk away\b|\bearly termination\b|\bnot (?:going to "
+        r")?renew\b"
         r"|\b(?:cancellation|termination|withdrawal|exit) (?:fee|charge|penalt)"
     ),
     "expansion": (
         r"\bupgrad\w*\b"
-        r"|\b(?:add|adding|get|buy|need|want|purchase)\w*\s+(?:\w+\s+){0,2}?(?:more|extra|additional|"
+        r"|\b(?:add|adding|get|buy|need|want|purchase)\w*\s+(?:\w+\s+){0,2}?(?:more|extra|addition"
+        r"al|"
         r"another|a second|new|[0-9]+|two|three|four|five|ten|a few|some)\s+(?:\w+\s+)?"
         r"(?:seats?|lines?|licen[cs]es?|users?|phones?|devices?|accounts?|members?|data|storage|"
         r"channels?|locations?)\b"
@@ -138,8 +147,10 @@ _VETO: dict[str, str] = {
         r"request|ticket|meeting|visit|refund|return|item|items)\b"
         r"|\b(?:order|purchase|appointment|delivery|shipment|payment|booking|"
         r"reservation)\s+(?:\w+\s+){0,2}?(?:cancel\w*|canceled|cancelled)\b"
-        r"|\bnewsletter|\bunsubscrib|\bemails?\b|\bmailing list|\bmarketing|\bpromo|\bnotifications?\b"
-        r"|\bclose (?:the|this|my)? ?(?:ticket|case|window|tab|app|door)\b"
+        r"|\bnewsletter|\bunsubscrib|\bemails?\b|\bmailing "
+        r"list|\bmarketing|\bpromo|\bnotifications?\b"
+        r"|\bclos\w*\s+(?:out\s+)?(?:\w+\s+){0,2}?(?:ticket|case|window|tab|app|door|complaint|"
+        r"claim|dispute|request)s?\b"
         r"|\bswitch (?:the )?(?:card|payment|address|date|email|number)\b"
         r"|\b(?:leave|leaving) (?:a |the )?(?:message|voicemail|review|note|feedback|package)\b"
         r"|\bmov(?:e|ing) (?:house|home|address|apartment)\b"
@@ -167,7 +178,9 @@ _NEGATED: dict[str, str] = {
         r"(?:manager|supervisor|human|person|someone else)"
     ),
     "churn": (
-        _NEG + r"\s+" + _NEG_GAP
+        _NEG
+        + r"\s+"
+        + _NEG_GAP
         + r"(?:cancel|close|leave|leaving|switch|quit|terminate|end|discontinue|delete|go anywhere)"
         r"|\bstay(?:ing)?\b|\bkeep (?:my|the) (?:account|service|plan)\b|\bstill want\b"
     ),
@@ -177,7 +190,8 @@ _NEGATED: dict[str, str] = {
     ),
 }
 
-# Someone other than the speaker: "does my wife need to cancel" is a question, not the caller's intent.
+# Someone other than the speaker: "does my wife need to cancel" is a question, not the caller's
+# intent.
 _OTHER = (
     r"\b(?:my|our|his|her|their) (?:wife|husband|son|daughter|mother|father|mom|dad|friend|"
     r"neighbou?r|coworker|colleague|brother|sister|partner|client|boss|manager)s? (?:wants?|wanted|"
@@ -191,8 +205,48 @@ _OTHER = (
 # Function words carry no intent on their own (and the templated training sets make them look like
 # they do); they still take part in bigrams ("my account", "to cancel").
 _STOPWORDS = frozenset(
-    "a an the i i'm me my we our us you your to of on in at for with and or but is are was be it "
-    "this that do does can could would will please there here so just".split()
+    [
+        "a",
+        "an",
+        "the",
+        "i",
+        "i'm",
+        "me",
+        "my",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "to",
+        "of",
+        "on",
+        "in",
+        "at",
+        "for",
+        "with",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "be",
+        "it",
+        "this",
+        "that",
+        "do",
+        "does",
+        "can",
+        "could",
+        "would",
+        "will",
+        "please",
+        "there",
+        "here",
+        "so",
+        "just",
+    ]
 )
 _TOKEN_RE = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
 _NORMALIZE = {
@@ -247,7 +301,8 @@ def text_features(lowered: str) -> list[str]:
     tokens = tokenize(lowered)
     feats = [t for t in tokens if t not in _STOPWORDS]
     feats.extend([a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)])
-    return feats
+    # binary features, as in training: a word said ten times counts once
+    return list(dict.fromkeys(feats))
 
 
 def rule_flags(lowered: str, rules: _Rules) -> tuple[list[str], re.Match[str] | None]:
@@ -310,9 +365,7 @@ def load_models(path: Path = WEIGHTS_PATH) -> dict[str, IntentModel]:
     if path == WEIGHTS_PATH and _MODELS:
         return _MODELS
     data = json.loads(path.read_text(encoding="utf-8"))
-    models = {
-        intent: IntentModel(m["bias"], m["weights"]) for intent, m in data["models"].items()
-    }
+    models = {intent: IntentModel(m["bias"], m["weights"]) for intent, m in data["models"].items()}
     if path == WEIGHTS_PATH:
         _MODELS.update(models)
     return models
@@ -387,9 +440,7 @@ class IntentDetector(Detector):
             raise SpecError(f'Unknown parameter "{unknown[0]}".', field=f"params.{unknown[0]}")
         out = {**cls.DEFAULTS, **params}
         if out["intent"] not in INTENTS:
-            raise SpecError(
-                f"Must be one of: {', '.join(INTENTS)}.", field="params.intent"
-            )
+            raise SpecError(f"Must be one of: {', '.join(INTENTS)}.", field="params.intent")
         for name in ("min_confidence", "refire_margin"):
             value = out[name]
             if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -411,7 +462,8 @@ class IntentDetector(Detector):
         return out
 
     def score(self, text: str) -> tuple[float, str]:
-        """Confidence that ``text`` (a customer utterance) expresses this intent, and its evidence."""
+        """Confidence that ``text`` (a customer utterance) expresses this intent, and its
+        evidence."""
         lowered, _ = _shared(text)
         rules = self.rules
         cue = rules.cue.search(lowered)

@@ -13,7 +13,8 @@ from signals.quality.report import build_report
 
 class Command(BaseCommand):
     help = (
-        "Evaluate every catalog signal (held-out utterances for intent signals, labelled transcript "
+        "Evaluate every catalog signal (held-out utterances for intent signals, labelled "
+        "transcript "
         "cases for all) and write a Markdown report with precision, recall, F1 and reliability."
     )
 
