@@ -90,7 +90,10 @@ FRUSTRATION_CUES: tuple[tuple[str, float], ...] = (
     (r"\b(?:you|they|y'all) (?:promised|said)\b[^.?!]{0,40}\b(?:never|didn't|did not)\b", 0.45),
     (r"\bnothing (?:has|ever|was|got|gets) (?:been )?(?:done|fixed|changed)\b", 0.45),
     # sarcasm: "oh great, just great", "perfect, just perfect"
-    (r"\b(great|perfect|wonderful|fantastic|lovely|awesome),? just \1\b", 0.55),
+    (
+        r"\b(?P<sarcasm>great|perfect|wonderful|fantastic|lovely|awesome),? just (?P=sarcasm)\b",
+        0.55,
+    ),
     (
         r"^(?:oh|well),? (?:great|perfect|wonderful|fantastic|lovely)\b[^.?!]{0,10}[.!]?"
         r" ?(?:so|now|and)\b",
@@ -175,6 +178,9 @@ def _vader() -> _Analyzer:
 
 _FRUSTRATION = tuple((re.compile(p), w) for p, w in FRUSTRATION_CUES)
 _RELIEF = tuple((re.compile(p), w) for p, w in RELIEF_CUES)
+# One pass to rule out the common case (no cue at all) before trying each cue for its weight.
+_ANY_FRUSTRATION = re.compile("|".join(f"(?:{p})" for p, _w in FRUSTRATION_CUES))
+_ANY_RELIEF = re.compile("|".join(f"(?:{p})" for p, _w in RELIEF_CUES))
 
 
 def _cues(
@@ -202,8 +208,10 @@ def _text_score(text: str) -> tuple[float, float, float, int, int]:
 
     Cached because both emotion kinds (and replays) score the same utterance.
     """
-    frustration, f_span = _cues(text, _FRUSTRATION)
-    relief, r_span = _cues(text, _RELIEF)
+    frustration, f_span = (
+        _cues(text, _FRUSTRATION) if _ANY_FRUSTRATION.search(text) else (0.0, None)
+    )
+    relief, r_span = _cues(text, _RELIEF) if _ANY_RELIEF.search(text) else (0.0, None)
     # An answer particle ("nope, have a great day") is not a negation of what follows.
     lexical = _LEADING_PARTICLE.sub("", text[:VADER_MAX_CHARS])
     compound = float(_vader().polarity_scores(lexical).get("compound", 0.0))
@@ -212,6 +220,13 @@ def _text_score(text: str) -> tuple[float, float, float, int, int]:
         compound = min(compound, 0.0)
     span = f_span or r_span or (-1, -1)
     return compound, frustration, relief, span[0], span[1]
+
+
+def _span(text: str, start: int, end: int) -> str:
+    """Evidence excerpt: the strongest cue with a little context, else the utterance's start."""
+    if start < 0:
+        return clip(text, 100)
+    return clip(span_around(text, start, end, context=20), 100)
 
 
 def is_acknowledgement(text: str) -> bool:
@@ -286,8 +301,8 @@ class _CustomerSentiment(Detector):
 
     # -- scoring ------------------------------------------------------------------------------
 
-    def score(self, event: Event) -> tuple[float, float, str] | None:
-        """(score, frustration cue weight, evidence span) or ``None`` for a back-channel."""
+    def score(self, event: Event) -> tuple[float, float, str, int, int] | None:
+        """(score, cue weight, normalized text, cue span) or ``None`` for a back-channel."""
         text = normalize(event.text)
         if not text or is_acknowledgement(text) or not _WORDS.search(text):
             return None
@@ -297,10 +312,7 @@ class _CustomerSentiment(Detector):
         else:
             base, factor = compound, 1.0
         score = _clamp(base - factor * frustration + factor * relief)
-        span = span_around(text, start, end, context=20) if start >= 0 else clip(text, 100)
-        if len(span) > 100:
-            span = clip(span, 100)
-        return score, frustration * factor, span
+        return score, frustration * factor, text, start, end
 
     # -- trajectory ---------------------------------------------------------------------------
 
@@ -311,7 +323,7 @@ class _CustomerSentiment(Detector):
         scored = self.score(event)
         if scored is None:
             return None
-        score, cue, span = scored
+        score, cue, text, start, end = scored
         n = int(memory.get("n", 0))
         baseline = memory.get("baseline")
         armed = bool(memory.get("armed", True))
@@ -332,7 +344,10 @@ class _CustomerSentiment(Detector):
             confidence = 0.7 + 0.2 * min(1.0, size) + 0.12 * min(1.0, cue)
             if not has_baseline:
                 confidence -= 0.05
-            evidence = f"drop {drop:.2f} vs baseline {ref:.2f} (score {score:.2f}): '{span}'"
+            evidence = (
+                f"drop {drop:.2f} vs baseline {ref:.2f} (score {score:.2f}): "
+                f"'{_span(text, start, end)}'"
+            )
             result = ("spike", round(min(0.97, confidence), 3), evidence)
             armed = False
             low = score if low is None else min(float(low), score)
@@ -341,7 +356,10 @@ class _CustomerSentiment(Detector):
         elif low is not None and score >= self.recover_level and score - low >= self.recover_delta:
             rise = score - float(low)
             confidence = 0.6 + 0.3 * min(1.0, (rise - self.recover_delta) / 0.6)
-            evidence = f"rise {rise:.2f} from low {float(low):.2f} (score {score:.2f}): '{span}'"
+            evidence = (
+                f"rise {rise:.2f} from low {float(low):.2f} (score {score:.2f}): "
+                f"'{_span(text, start, end)}'"
+            )
             result = ("recovery", round(min(0.95, confidence), 3), evidence)
             low = None
             armed = True
