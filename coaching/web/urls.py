@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from coaching import streams
 
 app_name = "coaching_web"
-urlpatterns: list = []
+urlpatterns = [
+    path("stream/", streams.team_stream, name="team_stream"),
+    path("stream/agent/", streams.agent_stream, name="agent_stream"),
+]

@@ -12,7 +12,9 @@ def _counts():
     return SignalEnablement.objects.count(), AuditEvent.objects.count()
 
 
-def test_enablement_set__leads_audience_in_phase_1__writes_row_and_one_audit_event(signal, ops_admin):
+def test_enablement_set__leads_audience_in_phase_1__writes_row_and_one_audit_event(
+    signal, ops_admin
+):
     team = TeamFactory(phase=1)
     enablement = enablement_set(team=team, signal=signal("churn_intent"), actor=ops_admin)
     assert enablement.audience == "leads"
@@ -34,7 +36,9 @@ def test_enablement_set__agent_audience_in_phase_1__is_refused(signal, ops_admin
     assert _counts() == before
 
 
-@pytest.mark.parametrize("key", ["frustration_spike", "escalation_request", "expansion_opportunity"])
+@pytest.mark.parametrize(
+    "key", ["frustration_spike", "escalation_request", "expansion_opportunity"]
+)
 def test_enablement_set__non_compliance_non_churn_to_agents_in_phase_2__is_refused(
     signal, ops_admin, key
 ):
@@ -45,7 +49,9 @@ def test_enablement_set__non_compliance_non_churn_to_agents_in_phase_2__is_refus
 
 
 @pytest.mark.parametrize("key", ["churn_intent", "disclosure_missing", "tcpa_consent_missing"])
-def test_enablement_set__compliance_or_churn_to_agents_in_phase_2__is_allowed(signal, ops_admin, key):
+def test_enablement_set__compliance_or_churn_to_agents_in_phase_2__is_allowed(
+    signal, ops_admin, key
+):
     team = TeamFactory(phase=2)
     enablement = enablement_set(team=team, signal=signal(key), actor=ops_admin, audience="agents")
     assert enablement.is_agent_facing
@@ -72,7 +78,10 @@ def test_enablement_set__changing_an_existing_agent_signal_in_phase_2__is_not_co
     SignalEnablementFactory(team=team, signal=signal("churn_intent"), agent_facing=True)
     SignalEnablementFactory(team=team, signal=signal("disclosure_missing"), agent_facing=True)
     enablement = enablement_set(
-        team=team, signal=signal("churn_intent"), actor=ops_admin, audience="agents",
+        team=team,
+        signal=signal("churn_intent"),
+        actor=ops_admin,
+        audience="agents",
         agent_threshold=0.9,
     )
     assert enablement.agent_threshold == 0.9
@@ -82,7 +91,10 @@ def test_enablement_set__agent_threshold_under_phase_2_minimum__is_refused(signa
     team = TeamFactory(phase=2)
     with pytest.raises(PolicyViolation, match="at least 0.85") as exc:
         enablement_set(
-            team=team, signal=signal("churn_intent"), actor=ops_admin, audience="agents",
+            team=team,
+            signal=signal("churn_intent"),
+            actor=ops_admin,
+            audience="agents",
             agent_threshold=0.8,
         )
     assert "agent_threshold" in exc.value.fields
@@ -93,8 +105,12 @@ def test_enablement_set__agent_threshold_below_leads_threshold__is_refused(signa
     team = TeamFactory(phase=3)
     with pytest.raises(PolicyViolation, match="at least the leads threshold"):
         enablement_set(
-            team=team, signal=signal("escalation_request"), actor=ops_admin, audience="agents",
-            threshold=0.9, agent_threshold=0.8,
+            team=team,
+            signal=signal("escalation_request"),
+            actor=ops_admin,
+            audience="agents",
+            threshold=0.9,
+            agent_threshold=0.8,
         )
 
 
@@ -108,7 +124,10 @@ def test_enablement_set__phase_4_without_reason__is_refused(signal, ops_admin):
 def test_enablement_set__phase_4_with_reason__is_recorded_out_of_cycle(signal, ops_admin):
     team = TeamFactory(phase=4)
     enablement_set(
-        team=team, signal=signal("churn_intent"), actor=ops_admin, audience="agents",
+        team=team,
+        signal=signal("churn_intent"),
+        actor=ops_admin,
+        audience="agents",
         reason="Save desk staffed up early",
     )
     event = AuditEvent.objects.get()
@@ -120,7 +139,10 @@ def test_enablement_set__update__audits_before_and_after(signal, ops_admin):
     team = TeamFactory(phase=3)
     SignalEnablementFactory(team=team, signal=signal("escalation_request"))
     enablement_set(
-        team=team, signal=signal("escalation_request"), actor=ops_admin, audience="agents",
+        team=team,
+        signal=signal("escalation_request"),
+        actor=ops_admin,
+        audience="agents",
         agent_threshold=0.9,
     )
     event = AuditEvent.objects.get()

@@ -57,7 +57,8 @@ def test_phase_advance__gates_pass__moves_phase_and_audits_once(ops_admin):
     assert TeamRollout.objects.get(team=team).phase == 2
     event = AuditEvent.objects.get()
     assert event.action == "phase.advance"
-    assert event.before["phase"] == 1 and event.after["phase"] == 2
+    assert event.before["phase"] == 1
+    assert event.after["phase"] == 2
 
 
 def test_phase_advance__override_with_reason__goes_through_and_is_audited(ops_admin):
@@ -138,7 +139,8 @@ def test_phase_rollback__to_shadow_mode__keeps_enablements_leads_only(signal, op
     SignalEnablementFactory(team=team, signal=signal("churn_intent"), agent_facing=True)
     phase_rollback(team=team, actor=ops_admin, to_phase=1, reason="Shadow while retuning")
     enablement = SignalEnablement.objects.get()
-    assert enablement.enabled and enablement.audience == "leads"
+    assert enablement.enabled
+    assert enablement.audience == "leads"
     assert TeamRollout.objects.get(team=team).phase == 1
 
 
