@@ -319,6 +319,7 @@ def markdown(r: Result) -> str:
         f"- **Throughput: {r.rate:,.0f} utterances/s** ({r.us_per_utt:.1f} µs per utterance); "
         f"target ≥ {TARGET_UTTERANCES_PER_S:,}/s: {'met' if r.met else 'missed'}.",
         f"- Engine overhead with no signals enabled: {r.engine_us:.1f} µs/utterance.",
+        f"- Load average when measured: {os.getloadavg()[0]:.2f} (a busy shared box reads lower).",
         "",
         "| detector kind | signals | µs / utterance |",
         "|---|---:|---:|",
