@@ -135,6 +135,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from the finders; it only wants the folder
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -170,6 +173,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "rollup-today": {"task": "coaching.rollup_today", "schedule": 300.0},
 }
 
+# --- Cache (API rate limits, per-call stream memory): shared Redis in full mode -------------------
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "coachplane",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Live bus -----------------------------------------------------------------------------------
 LIVE_BUS_URL = REDIS_URL  # empty: the in-process bus
 
@@ -181,6 +196,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "coaching.api.errors.api_exception_handler",
+    # Per-key limits come from Integration.rate_limit_per_minute (coaching.api.auth).
+    "DEFAULT_THROTTLE_CLASSES": [],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Coachplane API",
