@@ -16,5 +16,5 @@ urlpatterns = [
     path("api/v1/", include("coaching.api.urls")),
     path("floor/", include("coaching.web.urls")),
     path("rollout/", include("rollout.web.urls")),
-    path("catalog/", include("signals.web.urls")),
+    path("catalog/", include("rollout.web.catalog_urls")),  # namespace signals_web
 ]

@@ -271,3 +271,102 @@ class TeamDailyRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "day"], name="rollup_unique_team_day")
         ]
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PhaseChangeRequest(models.Model):
+    """A promotion that exposes agents to new cues (into phase 2 or 3): one ops admin asks, a
+    different ops admin approves (which advances the team) or rejects."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="phase_requests")
+    from_phase = models.PositiveSmallIntegerField()
+    to_phase = models.PositiveSmallIntegerField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField()
+    override_reason = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    transition = models.OneToOneField(
+        PhaseTransition,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=models.Q(status="pending"),
+                name="phase_request_one_pending_per_team",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "rejected", "cancelled"]),
+                name="phase_request_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team}: → phase {self.to_phase} ({self.status})"
+
+
+class ForecastStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ForecastRun(models.Model):
+    """A density forecast: replay of a transcript set under the current and a proposed config
+    (built in memory, never saved as an enablement)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="forecast_runs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    #: {"change": {...}, "current": <config>, "proposed": <config>}
+    proposed_config = models.JSONField(default=dict)
+    source = models.CharField(max_length=40, default="demo")
+    #: canonical calls, kept only for an uploaded transcript set
+    source_calls = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ForecastStatus.choices, default=ForecastStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"forecast {self.pk} for {self.team} ({self.status})"

@@ -229,10 +229,34 @@ def phase_gates(team: Team, *, now: datetime | None = None) -> list[GateResult]:
     """The gates for leaving the team's current phase, each pass / fail / inconclusive."""
     now = now or timezone.now()
     rollout = team.rollout
-    policy = policy_for(rollout.phase)
+    facing: list[SignalEnablement] | None = None
+    if rollout.phase == 3:
+        facing = list(
+            SignalEnablement.objects.filter(team=team, enabled=True, audience="agents")
+            .select_related("signal")
+            .order_by("signal__key")
+        )
+    return gates_for(
+        rollout,
+        policy_for(rollout.phase),
+        totals=_rollup_totals(team, rollout.entered_at),
+        agent_facing=facing or [],
+        now=now,
+    )
+
+
+def gates_for(
+    rollout: TeamRollout,
+    policy: PhasePolicy,
+    *,
+    totals: dict[str, int],
+    agent_facing: list[SignalEnablement],
+    now: datetime,
+) -> list[GateResult]:
+    """The gates from data already loaded (rollup totals since the phase began, the agent-facing
+    enablements with their signals), so list pages can evaluate many teams in a few queries."""
     gates = [_gate_min_duration(rollout, policy, now)]
     params = policy.gate_params or {}
-    totals = _rollup_totals(team, rollout.entered_at)
     if rollout.phase == 1:
         gates.append(
             _gate_rate(
@@ -274,11 +298,7 @@ def phase_gates(team: Team, *, now: datetime | None = None) -> list[GateResult]:
                 )
             )
     if rollout.phase == 3:
-        facing = list(
-            SignalEnablement.objects.filter(team=team, enabled=True, audience="agents")
-            .select_related("signal")
-            .order_by("signal__key")
-        )
+        facing = agent_facing
         unreviewed = [
             e.signal.key
             for e in facing
@@ -309,8 +329,10 @@ def phase_gates(team: Team, *, now: datetime | None = None) -> list[GateResult]:
     return gates
 
 
-def phase_overdue(rollout: TeamRollout, *, now: datetime | None = None) -> bool:
-    policy = policy_for(rollout.phase)
+def phase_overdue(
+    rollout: TeamRollout, *, now: datetime | None = None, policy: PhasePolicy | None = None
+) -> bool:
+    policy = policy or policy_for(rollout.phase)
     if policy.max_weeks is None:
         return False
     return (now or timezone.now()) - rollout.entered_at > timedelta(weeks=policy.max_weeks)
