@@ -177,8 +177,20 @@ def call_start(
         except IntegrityError:  # the same call started concurrently: that one wins
             existing = Call.objects.get(integration=integration, external_id=external_id)
             return _replayed(existing, team), False
+        transaction.on_commit(lambda: _lifecycle_publish(call, "call.started"))
     call.team = team
     return call, True
+
+
+def _lifecycle_publish(call: Call, kind: str) -> None:
+    """Tell the live floor a call started or ended (team channel; the agent's channel too), so the
+    triage page and the agent's cue panel refresh. Runs after commit; never raises."""
+    from coaching import bus
+
+    message = {"type": kind, "call": call.pk, "call_id": call.external_id}
+    bus.publish(bus.team_channel(call.team_id), message)
+    if call.agent_id:
+        bus.publish(bus.agent_channel(call.agent_id), message)
 
 
 def _replayed(call: Call, team: Team) -> Call:
@@ -205,6 +217,7 @@ def call_end(*, call: Call, actor: Who, ended_at: datetime | None = None) -> Cal
         locked.status = CallStatus.ENDED
         locked.ended_at = moment
         locked.save(update_fields=["status", "ended_at"])
+        transaction.on_commit(lambda: _lifecycle_publish(locked, "call.ended"))
     return locked
 
 
