@@ -15,7 +15,7 @@ def test_effective_config__phase_2__agent_threshold_defaults_to_policy_minimum(s
     churn = config.spec("churn_intent")
     assert config.phase == 2
     assert churn.agent_threshold == 0.85
-    assert churn.leads_threshold == 0.75
+    assert churn.leads_threshold == 0.8
     assert config.spec("frustration_spike").agent_threshold is None
     assert config.budget.max_agent_cues == 3
 
