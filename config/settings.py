@@ -108,6 +108,8 @@ TEMPLATES = [
 VAR_DIR = Path(os.environ.get("COACHPLANE_VAR_DIR", BASE_DIR / "var"))
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # One test database per test process, so concurrent test runs on one machine never share one.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
