@@ -69,7 +69,8 @@ _redis_sync: Any = None
 _redis_lock = threading.Lock()
 
 
-def _redis() -> Any:
+def redis_client() -> Any:
+    """The process's shared synchronous Redis client (bus and small coordination keys)."""
     global _redis_sync
     if _redis_sync is None:
         with _redis_lock:
@@ -85,7 +86,7 @@ def publish(channel: str, message: dict[str, Any]) -> None:
     data = json.dumps(message, separators=(",", ":"), default=str)
     try:
         if settings.LIVE_BUS_URL:
-            _redis().publish(channel, data)
+            redis_client().publish(channel, data)
         else:
             _local.publish(channel, data)
     except Exception:  # a push that fails must not fail scoring; pages also poll on reconnect

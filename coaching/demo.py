@@ -18,12 +18,12 @@ from django.utils import timezone
 from coaching.models import Integration
 from coaching.services.integrations import integration_create
 from rollout.audit import Actor
-from rollout.models import Agent, Team, TeamDailyRollup
+from rollout.models import Agent, Team
 from rollout.rollups import rollup_upsert
 from rollout.services import enablement_set, phase_advance, team_create
 from signals.models import Signal
 
-DEMO_PASSWORD = "coachplane-demo"
+DEMO_PASSWORD = "coachplane-demo"  # noqa: S105 - printed demo log-in, never production
 DEMO_INTEGRATION = "Demo floor simulator"
 SYSTEM = Actor.system("demo_seed")
 
@@ -46,35 +46,93 @@ USERS = [
 
 # slug, name, site, client, workflows, phase, days in phase, lead, agents (external id, name, user)
 TEAMS = [
-    ("acme-health", "Acme Health — Member Services", "Austin", "Acme Health", ["phi"], 1, 24,
-     "lead", [("ah-101", "Riley Chen", None), ("ah-102", "Morgan Diaz", None)]),
-    ("northwind-retention", "Northwind Telecom — Retention", "Manila", "Northwind Telecom",
-     ["tcpa"], 2, 31, "lead",
-     [("nw-201", "Jordan Blake", "agent"), ("nw-202", "Avery Singh", None)]),
-    ("contoso-outbound", "Contoso Energy — Outbound Sales", "Manila", "Contoso Energy",
-     ["tcpa"], 3, 70, "lead2",
-     [("co-301", "Sam Okafor", "agent3"), ("co-302", "Taylor Reyes", None)]),
-    ("fabrikam-cards", "Fabrikam Bank — Card Services", "Austin", "Fabrikam Bank", [], 4, 40,
-     "lead2", [("fb-401", "Casey Novak", None), ("fb-402", "Jamie Park", None)]),
+    (
+        "acme-health",
+        "Acme Health — Member Services",
+        "Austin",
+        "Acme Health",
+        ["phi"],
+        1,
+        24,
+        "lead",
+        [("ah-101", "Riley Chen", None), ("ah-102", "Morgan Diaz", None)],
+    ),
+    (
+        "northwind-retention",
+        "Northwind Telecom — Retention",
+        "Manila",
+        "Northwind Telecom",
+        ["tcpa"],
+        2,
+        31,
+        "lead",
+        [("nw-201", "Jordan Blake", "agent"), ("nw-202", "Avery Singh", None)],
+    ),
+    (
+        "contoso-outbound",
+        "Contoso Energy — Outbound Sales",
+        "Manila",
+        "Contoso Energy",
+        ["tcpa"],
+        3,
+        70,
+        "lead2",
+        [("co-301", "Sam Okafor", "agent3"), ("co-302", "Taylor Reyes", None)],
+    ),
+    (
+        "fabrikam-cards",
+        "Fabrikam Bank — Card Services",
+        "Austin",
+        "Fabrikam Bank",
+        [],
+        4,
+        40,
+        "lead2",
+        [("fb-401", "Casey Novak", None), ("fb-402", "Jamie Park", None)],
+    ),
 ]
 
 # Enablements per phase: (signal key, audience, agent threshold)
 ENABLEMENTS = {
-    1: [(k, "leads", None) for k in (
-        "frustration_spike", "sentiment_recovery", "escalation_request", "disclosure_missing",
-        "identity_verification_incomplete", "tcpa_consent_missing", "churn_intent",
-        "expansion_opportunity")],
-    2: [("churn_intent", "agents", 0.88), ("tcpa_consent_missing", "agents", 0.9),
-        ("frustration_spike", "leads", None), ("escalation_request", "leads", None),
-        ("disclosure_missing", "leads", None), ("sentiment_recovery", "leads", None),
-        ("expansion_opportunity", "leads", None)],
-    3: [("disclosure_missing", "agents", 0.9), ("tcpa_consent_missing", "agents", 0.9),
-        ("expansion_opportunity", "agents", 0.85), ("escalation_request", "agents", 0.85),
-        ("churn_intent", "leads", None), ("frustration_spike", "leads", None),
-        ("sentiment_recovery", "leads", None)],
-    4: [("churn_intent", "agents", 0.88), ("escalation_request", "agents", 0.85),
-        ("expansion_opportunity", "agents", 0.85), ("frustration_spike", "leads", None),
-        ("sentiment_recovery", "leads", None), ("disclosure_missing", "leads", None)],
+    1: [
+        (k, "leads", None)
+        for k in (
+            "frustration_spike",
+            "sentiment_recovery",
+            "escalation_request",
+            "disclosure_missing",
+            "identity_verification_incomplete",
+            "tcpa_consent_missing",
+            "churn_intent",
+            "expansion_opportunity",
+        )
+    ],
+    2: [
+        ("churn_intent", "agents", 0.88),
+        ("tcpa_consent_missing", "agents", 0.9),
+        ("frustration_spike", "leads", None),
+        ("escalation_request", "leads", None),
+        ("disclosure_missing", "leads", None),
+        ("sentiment_recovery", "leads", None),
+        ("expansion_opportunity", "leads", None),
+    ],
+    3: [
+        ("disclosure_missing", "agents", 0.9),
+        ("tcpa_consent_missing", "agents", 0.9),
+        ("expansion_opportunity", "agents", 0.85),
+        ("escalation_request", "agents", 0.85),
+        ("churn_intent", "leads", None),
+        ("frustration_spike", "leads", None),
+        ("sentiment_recovery", "leads", None),
+    ],
+    4: [
+        ("churn_intent", "agents", 0.88),
+        ("escalation_request", "agents", 0.85),
+        ("expansion_opportunity", "agents", 0.85),
+        ("frustration_spike", "leads", None),
+        ("sentiment_recovery", "leads", None),
+        ("disclosure_missing", "leads", None),
+    ],
 }
 
 #: how long each earlier phase lasted in the demo history (its minimum plus a little)
@@ -137,7 +195,7 @@ def _history(team: Team, phase: int, days_in_phase: int, rng: random.Random) -> 
 
 def demo_seed(*, stdout: object | None = None) -> dict[str, object]:
     """Create the demo data if missing. Returns what was created, for printing."""
-    rng = random.Random(20261204)
+    rng = random.Random(20261204)  # noqa: S311 - reproducible demo history, not security
     users = {u.username: _user(u) for u in USERS}
     ops = users["ops"]
     created_teams = []
@@ -193,8 +251,11 @@ def _walk_phases(team: Team, phase: int, days_in_phase: int, ops: object) -> Non
             for key, audience, _thr in ENABLEMENTS[3]:
                 if audience == "agents":
                     enablement_threshold_review(
-                        team=team, signal=Signal.objects.get(key=key), actor=ops,
-                        note="Monthly review with floor leads", now=at - timedelta(days=2),
+                        team=team,
+                        signal=Signal.objects.get(key=key),
+                        actor=ops,
+                        note="Monthly review with floor leads",
+                        now=at - timedelta(days=2),
                     )
         phase_advance(team=team, actor=ops, reason=ADVANCE_REASONS[target], now=at)
         _enable(team, target, ops)
@@ -206,8 +267,14 @@ def _enable(team: Team, phase: int, ops: object) -> None:
     for enablement in team.enablements.select_related("signal"):
         key = enablement.signal.key
         if enablement.audience == "agents" and wanted.get(key, ("leads",))[0] != "agents":
-            enablement_set(team=team, signal=enablement.signal, actor=ops, audience="leads",
-                           enabled=key in wanted, reason="Demo phase set-up")
+            enablement_set(
+                team=team,
+                signal=enablement.signal,
+                actor=ops,
+                audience="leads",
+                enabled=key in wanted,
+                reason="Demo phase set-up",
+            )
     for key, (audience, threshold) in wanted.items():
         enablement_set(
             team=team,

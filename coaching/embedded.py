@@ -1,7 +1,7 @@
 """The embedded default's stand-in for Celery beat: periodic jobs on a background thread.
 
-With ``CELERY_TASK_ALWAYS_EAGER`` (no Redis), there is no beat process; ``serve`` starts this loop so
-compliance deadlines on silent calls, webhook retries and rollups still happen. It runs the same
+With ``CELERY_TASK_ALWAYS_EAGER`` (no Redis), there is no beat process; ``serve`` starts this loop
+so compliance deadlines on silent calls, webhook retries and rollups still happen. It runs the same
 task functions beat would, on the schedule in ``settings.CELERY_BEAT_SCHEDULE``.
 """
 

@@ -210,6 +210,9 @@ class Feedback(models.Model):
             models.UniqueConstraint(fields=["detection", "user"], name="feedback_unique_per_user")
         ]
 
+    def __str__(self) -> str:
+        return f"{'useful' if self.useful else 'not useful'}: {self.detection_id}"
+
 
 class HandoffStatus(models.TextChoices):
     REQUESTED = "requested", "Requested"
@@ -247,6 +250,9 @@ class CallOutcome(models.Model):
     )
     resolved = models.BooleanField(null=True, blank=True)
     recorded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"outcome of {self.call_id}"
 
 
 class DeliveryStatus(models.TextChoices):

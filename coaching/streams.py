@@ -82,3 +82,24 @@ async def team_stream(request: HttpRequest) -> HttpResponse:
 async def agent_stream(request: HttpRequest) -> HttpResponse:
     """An agent's live stream: their own cues only."""
     return await _guarded(request, _agent_channels)
+
+
+async def integration_stream(request: HttpRequest) -> HttpResponse:
+    """``GET /api/v1/stream/``: agent cues of the integration's calls, for desktops that take pushes
+    (``Authorization: Api-Key <key>``). Same messages as the agent-cue webhooks."""
+    from coaching.services.integrations import integration_by_key
+
+    if request.method != "GET":
+        return _api_error(405, "method_not_allowed", "Use GET.")
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme != "Api-Key" or not key.strip():
+        return _api_error(401, "not_authenticated", "Send Authorization: Api-Key <key>.")
+    integration = await sync_to_async(integration_by_key)(key.strip())
+    if integration is None:
+        return _api_error(401, "authentication_failed", "Unknown or revoked API key.")
+    return sse_response([bus.integration_channel(integration.pk)])
+
+
+def _api_error(status: int, code: str, message: str) -> HttpResponse:
+    body = json.dumps({"code": code, "message": message, "fields": {}})
+    return HttpResponse(body, status=status, content_type="application/json")

@@ -15,9 +15,11 @@ def score_call(call_pk: int) -> None:
 
 @shared_task(name="coaching.sweep_deadlines", ignore_result=True)
 def sweep_deadlines() -> None:
-    """Warn on compliance windows closing on silent live calls (every few seconds, from beat)."""
+    """Warn on compliance windows closing on silent live calls; re-enqueue lost scoring."""
     for call_pk in scoring.live_calls_with_deadlines():
         scoring.call_score_deadlines(call_pk=call_pk)
+    for call_pk in scoring.calls_with_stale_unscored_events():
+        score_call.delay(call_pk)
 
 
 @shared_task(name="coaching.deliver_webhook", ignore_result=True, acks_late=True)

@@ -143,6 +143,7 @@ def prompt_payload(prompt: Prompt) -> dict[str, Any]:
         "call_id": prompt.call.external_id,
         "audience": prompt.audience,
         "signal": prompt.signal_key,
+        "event_id": detection.event_ref,
         "label": prompt.label,
         "handoff_desk": prompt.handoff_desk or None,
         "confidence": round(detection.confidence, 4),

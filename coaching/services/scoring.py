@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from coaching.bus import redis_client
 from coaching.models import Call, CallEvent, CallStatus, Detection, Prompt
 from rollout.selectors import EffectiveConfig, effective_config
 from signals.engine import CallMeta, CallState, Event, evaluate, evaluate_deadlines
@@ -39,11 +41,53 @@ class ScoreResult:
     agent_prompts: int
 
 
+#: how long a "scoring already queued" marker lives if its task never starts (lost worker)
+PENDING_TTL_S = 10
+#: unscored events older than this are re-enqueued by the sweep (safety net for lost tasks)
+STALE_UNSCORED_S = 15
+
+
+def _pending_key(call_pk: int) -> str:
+    return f"coachplane:score-pending:{call_pk}"
+
+
+def _claim_pending(call_pk: int) -> bool:
+    """True when no scoring task is queued for the call yet (and mark one as queued).
+
+    A burst of event batches for one call then costs one task, not one per batch: the queued task
+    reads every unscored event when it starts.
+    """
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
+        return True
+    return bool(redis_client().set(_pending_key(call_pk), 1, nx=True, ex=PENDING_TTL_S))
+
+
+def _release_pending(call_pk: int) -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
+        return
+    redis_client().delete(_pending_key(call_pk))
+
+
 def call_score_enqueue(call_pk: int) -> None:
-    """Enqueue scoring of ``call_pk`` once the surrounding transaction commits."""
+    """Enqueue scoring of ``call_pk`` once the surrounding transaction commits (at most one queued
+    task per call at a time)."""
     from coaching.tasks import score_call
 
-    transaction.on_commit(lambda: score_call.delay(call_pk))
+    def send() -> None:
+        if _claim_pending(call_pk):
+            score_call.delay(call_pk)
+
+    transaction.on_commit(send)
+
+
+def calls_with_stale_unscored_events(*, now: datetime | None = None) -> list[int]:
+    """Calls holding events unscored for longer than ``STALE_UNSCORED_S`` (their task was lost)."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=STALE_UNSCORED_S)
+    return list(
+        CallEvent.objects.filter(scored_at__isnull=True, received_at__lt=cutoff)
+        .values_list("call_id", flat=True)
+        .distinct()[:500]
+    )
 
 
 def _call_meta(call: Call) -> CallMeta:
@@ -176,6 +220,8 @@ def _after_commit(call: Call, prompts: list[Prompt], scored: int) -> None:
 def call_score(*, call_pk: int, now: datetime | None = None) -> ScoreResult:
     """Score the call's unscored events in call-time order (see the module docstring)."""
     now = now or timezone.now()
+    # Before reading events: a batch stored from now on enqueues a fresh task of its own.
+    _release_pending(call_pk)
     with transaction.atomic():
         call = (
             Call.objects.select_for_update(of=("self",))

@@ -1,7 +1,7 @@
 """``manage.py serve``: the ASGI server (uvicorn) for pages, API and live streams.
 
-In the embedded default (no ``DATABASE_URL``/``REDIS_URL``) it also runs the periodic jobs in-process,
-and with ``--demo-floor`` a simulator that plays scripted calls through the real API.
+In the embedded default (no ``DATABASE_URL``/``REDIS_URL``) it also runs the periodic jobs
+in-process, and with ``--demo-floor`` a simulator that plays scripted calls through the real API.
 """
 
 from __future__ import annotations
