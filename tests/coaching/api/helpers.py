@@ -53,3 +53,8 @@ def assert_error(response, status: int, code: str) -> dict[str, Any]:
     assert body["code"] == code
     assert body["message"]
     return body
+
+
+def scoring_enqueues(callbacks) -> int:
+    """How many of the captured on-commit callbacks enqueue scoring (others publish to the bus)."""
+    return sum(1 for cb in callbacks if cb.__qualname__.startswith("call_score_enqueue."))
