@@ -113,7 +113,7 @@ def phase_request_create(
 
 def _lock_pending(request_id: int) -> PhaseChangeRequest:
     req = (
-        PhaseChangeRequest.objects.select_for_update()
+        PhaseChangeRequest.objects.select_for_update(of=("self",))
         .select_related("team", "requested_by")
         .get(pk=request_id)
     )
