@@ -231,7 +231,7 @@ def demo_seed(*, stdout: object | None = None) -> dict[str, object]:
             team_slugs=[t[0] for t in TEAMS],
             actor=SYSTEM,
             monitor_url_template="https://pbx.example.invalid/monitor/{call_id}",
-            rate_limit_per_minute=100_000,
+            rate_limit_per_minute=60_000,
         )
     return {"teams": created_teams, "integration": integration}
 
