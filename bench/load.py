@@ -3,18 +3,19 @@
     python bench/load.py --start-stack --calls 1000 --interval 3 --duration 60 [--write-docs]
     python bench/load.py --start-stack --sweep 100,250,500,1000        # several levels, one stack
 
-With ``--start-stack`` it runs what production runs, on this machine: PostgreSQL and Redis (already
-listening on 127.0.0.1), a fresh ``coachplane_bench`` database, uvicorn (ASGI: API + SSE) and a Celery
-worker, as subprocesses. Without it, it targets ``--url`` with ``--api-key`` (a team slug via
-``--team``; that team must enable ``churn_intent`` for agents).
+With ``--start-stack`` it runs what production runs, on this machine: PostgreSQL and Redis
+(already listening on 127.0.0.1), a fresh ``coachplane_bench`` database, uvicorn (ASGI: API + SSE)
+and a Celery worker, as subprocesses. Without it, it targets ``--url`` with ``--api-key`` (a team
+slug via ``--team``; that team must enable ``churn_intent`` for agents).
 
 Each simulated call starts through ``POST /api/v1/calls/`` and posts one utterance every
 ``--interval`` seconds (± 30 % jitter) through ``POST /api/v1/calls/{id}/events/``. One utterance
 per call, at a random position, is a churn statement that the team routes to the agent; every other
-line is ordinary conversation. A subscriber on ``GET /api/v1/stream/`` (server-sent events) records
-when each cue arrives. Latency = cue received − event POST sent (so it includes the API, the queue,
-scoring, routing, the bus and the stream). After the run it waits for the queue to drain, then counts
-events sent vs stored vs scored: anything sent but not stored or not scored is *lost*.
+line is ordinary conversation. A subscriber on ``GET /api/v1/stream/`` (server-sent events)
+records when each cue arrives. Latency = cue received − event POST sent (so it includes the API,
+the queue, scoring, routing, the bus and the stream). After the run it waits for the queue to
+drain, then counts events sent vs stored vs scored: anything sent but not stored or not scored is
+*lost*.
 
 Traffic goes to 127.0.0.1 only; every loop is bounded by ``--duration``.
 """
@@ -28,7 +29,6 @@ import json
 import os
 import platform
 import random
-import statistics
 import subprocess
 import sys
 import time
@@ -197,7 +197,7 @@ def start_stack(web_workers: int, worker_concurrency: int) -> list[subprocess.Po
         time.sleep(0.5)
     else:
         stop_stack(procs)
-        raise SystemExit("uvicorn did not come up on port %d" % PORT)
+        raise SystemExit(f"uvicorn did not come up on port {PORT}")
     time.sleep(3)  # let the Celery worker connect
     return procs
 
@@ -423,14 +423,15 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"- Machine: {machine()}",
         f"- Date: {time.strftime('%Y-%m-%d')}",
         "",
-        "| concurrent calls | events/s | cue p50 ms | cue p95 ms | cue p99 ms | API p95 ms | errors "
-        "| cues (got/expected) | lost |",
+        "| concurrent calls | events/s | cue p50 ms | cue p95 ms | cue p99 ms | API p95 ms "
+        "| errors | cues (got/expected) | lost |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['calls']} | {r['events_per_s']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} "
-            f"| {r['api_p95_ms']} | {r['errors']} | {r['cues_received']}/{r['cues_expected']} | {r.get('lost', '?')} |"
+            f"| {r['api_p95_ms']} | {r['errors']} | {r['cues_received']}/{r['cues_expected']} "
+            f"| {r.get('lost', '?')} |"
         )
     holding = [r["calls"] for r in results if r["p95_ms"] <= 500 and r["errors"] == 0]
     target = [r for r in results if r["calls"] >= 1000]
