@@ -6,7 +6,8 @@ Public surface:
 - ``state``: ``CallState``, the per-call memory detectors keep between batches (JSON round-trips).
 - ``evaluate(state, new_events, specs, now_offset_ms=None)``: run the detectors, return candidates.
 - ``routing``: ``route_candidates`` decides who sees each candidate under the density budget.
-- ``adapters``: platform payloads (Contact Lens, Transcribe, Google CCAI, Twilio) to canonical events.
+- ``adapters``: platform payloads (Contact Lens, Transcribe, Google CCAI, Twilio) to canonical
+  events.
 """
 
 from signals.engine.evaluate import EvalResult, evaluate, evaluate_deadlines

@@ -1,8 +1,8 @@
 """Routing under the density budget (DESIGN.md, "Routing under the budget").
 
 A pure function of the candidates, the call's routing state and the team's routing config. Every
-candidate gets a ``Decision`` with an audience (``"agent"``, ``"leads"`` or ``None``) and a reason code
-plus a human sentence, so a lead or a review can see why a cue did or did not reach an agent.
+candidate gets a ``Decision`` with an audience (``"agent"``, ``"leads"`` or ``None``) and a reason
+code plus a human sentence, so a lead or a review can see why a cue did or did not reach an agent.
 """
 
 from __future__ import annotations
@@ -166,7 +166,8 @@ def route_candidates(
                     True,
                     "leads",
                     "agent_budget_used",
-                    f"Leads only: agent budget used ({state.agent_cues} of {budget.max_agent_cues} cues).",
+                    f"Leads only: agent budget used ({state.agent_cues} of "
+                    f"{budget.max_agent_cues} cues).",
                 )
             )
             continue
@@ -181,7 +182,8 @@ def route_candidates(
                     True,
                     "leads",
                     "cooldown",
-                    f"Leads only: within the {budget.cooldown_s} s cool-down since the last agent cue.",
+                    f"Leads only: within the {budget.cooldown_s} s cool-down since the last "
+                    "agent cue.",
                 )
             )
             continue

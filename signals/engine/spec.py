@@ -18,8 +18,9 @@ STAKES_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 class SignalSpec:
     """One enabled signal as the engine and the router see it.
 
-    ``leads_threshold`` is the minimum confidence for leads to see a candidate; ``agent_threshold`` is
-    ``None`` when the signal is not agent-facing for this team/phase, else the (stricter) agent minimum.
+    ``leads_threshold`` is the minimum confidence for leads to see a candidate;
+    ``agent_threshold`` is ``None`` when the signal is not agent-facing for this team/phase, else
+    the (stricter) agent minimum.
     """
 
     key: str
@@ -49,8 +50,8 @@ class Candidate:
     """A detector's finding on one call.
 
     ``event_id``/``offset_ms`` point at the utterance that triggered it (for deadline findings on a
-    silent call: the last event seen and the call time at which the warning fired). ``evidence`` is the
-    matched span or a short machine-readable explanation; never more than ~200 characters.
+    silent call: the last event seen and the call time at which the warning fired). ``evidence`` is
+    the matched span or a short machine-readable explanation; never more than ~200 characters.
     ``deadline_ms`` is set for compliance windows: the call time at which the window closes.
     """
 

@@ -13,8 +13,8 @@ class CallState:
     """What the engine remembers about one call.
 
     ``memory`` holds each signal's detector memory (keyed by signal key; JSON values only).
-    ``fired`` maps a signal key to the event ids it already produced a candidate for, so a partial and
-    its final transcript never fire the same signal twice.
+    ``fired`` maps a signal key to the event ids it already produced a candidate for, so a partial
+    and its final transcript never fire the same signal twice.
     """
 
     meta: CallMeta

@@ -1,8 +1,8 @@
 """The canonical transcript format (DESIGN.md) and its strict parser.
 
-A call is ``{"call_id", "direction", "workflows", "language", "events": [...]}``; a file holds one call,
-a JSON array of calls, or JSON Lines. Parsing never guesses: a malformed field raises ``TranscriptError``
-naming the field (``events[3].offset_ms``).
+A call is ``{"call_id", "direction", "workflows", "language", "events": [...]}``; a file holds one
+call, a JSON array of calls, or JSON Lines. Parsing never guesses: a malformed field raises
+``TranscriptError`` naming the field (``events[3].offset_ms``).
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ class Event:
     end_offset_ms: int | None = None
     sentiment: float | None = None
     is_partial: bool = False
+    #: upstream (vendor) category names matched on this utterance, e.g. Contact Lens categories
+    categories: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -59,6 +61,8 @@ class Event:
             out["sentiment"] = self.sentiment
         if self.is_partial:
             out["is_partial"] = True
+        if self.categories:
+            out["categories"] = list(self.categories)
         return out
 
 
@@ -112,7 +116,9 @@ def _int(obj: Mapping[str, Any], name: str, prefix: str, *, required: bool) -> i
     if value < 0:
         raise TranscriptError("Must not be negative.", field=_where(prefix, name))
     if value > 48 * 3600 * 1000:
-        raise TranscriptError("Must be within 48 hours of the call start.", field=_where(prefix, name))
+        raise TranscriptError(
+            "Must be within 48 hours of the call start.", field=_where(prefix, name)
+        )
     return value
 
 
@@ -128,7 +134,9 @@ def parse_event(obj: Any, *, prefix: str = "") -> Event:
     assert offset_ms is not None
     end_offset_ms = _int(obj, "end_offset_ms", prefix, required=False)
     if end_offset_ms is not None and end_offset_ms < offset_ms:
-        raise TranscriptError("Must not be before offset_ms.", field=_where(prefix, "end_offset_ms"))
+        raise TranscriptError(
+            "Must not be before offset_ms.", field=_where(prefix, "end_offset_ms")
+        )
     text = obj.get("text")
     if not isinstance(text, str):
         raise TranscriptError("Must be a string.", field=_where(prefix, "text"))
@@ -137,13 +145,26 @@ def parse_event(obj: Any, *, prefix: str = "") -> Event:
     sentiment = obj.get("sentiment")
     if sentiment is not None:
         if isinstance(sentiment, bool) or not isinstance(sentiment, (int, float)):
-            raise TranscriptError("Must be a number from -1 to 1.", field=_where(prefix, "sentiment"))
+            raise TranscriptError(
+                "Must be a number from -1 to 1.", field=_where(prefix, "sentiment")
+            )
         sentiment = float(sentiment)
         if not math.isfinite(sentiment) or not -1.0 <= sentiment <= 1.0:
-            raise TranscriptError("Must be a number from -1 to 1.", field=_where(prefix, "sentiment"))
+            raise TranscriptError(
+                "Must be a number from -1 to 1.", field=_where(prefix, "sentiment")
+            )
     is_partial = obj.get("is_partial", False)
     if not isinstance(is_partial, bool):
         raise TranscriptError("Must be true or false.", field=_where(prefix, "is_partial"))
+    categories = obj.get("categories", [])
+    if (
+        not isinstance(categories, list)
+        or len(categories) > 50
+        or not all(isinstance(c, str) and 0 < len(c.strip()) <= 128 for c in categories)
+    ):
+        raise TranscriptError(
+            "Must be a list of up to 50 category names.", field=_where(prefix, "categories")
+        )
     return Event(
         event_id=event_id,
         speaker=speaker,
@@ -152,6 +173,7 @@ def parse_event(obj: Any, *, prefix: str = "") -> Event:
         end_offset_ms=end_offset_ms,
         sentiment=sentiment,
         is_partial=is_partial,
+        categories=tuple(c.strip() for c in categories),
     )
 
 
@@ -159,7 +181,7 @@ def parse_workflows(value: Any, *, field_name: str = "workflows") -> frozenset[s
     if value is None:
         return frozenset()
     if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
-        raise TranscriptError("Must be a list of workflow tags such as \"phi\".", field=field_name)
+        raise TranscriptError('Must be a list of workflow tags such as "phi".', field=field_name)
     return frozenset(w.strip().lower() for w in value)
 
 
@@ -173,7 +195,9 @@ def parse_meta(obj: Any, *, prefix: str = "") -> CallMeta:
     workflows = parse_workflows(obj.get("workflows"), field_name=_where(prefix, "workflows"))
     language = obj.get("language", "en")
     if not isinstance(language, str) or not 0 < len(language) <= 16:
-        raise TranscriptError("Must be a language tag such as \"en\".", field=_where(prefix, "language"))
+        raise TranscriptError(
+            'Must be a language tag such as "en".', field=_where(prefix, "language")
+        )
     return CallMeta(call_id=call_id, direction=direction, workflows=workflows, language=language)
 
 

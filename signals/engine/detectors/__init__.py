@@ -1,6 +1,6 @@
 """Built-in detector kinds. Importing this package registers them all."""
 
-from signals.engine.detectors import compliance, emotion, intent, phrase  # noqa: F401
+from signals.engine.detectors import compliance, emotion, intent, phrase, upstream  # noqa: F401
 from signals.engine.detectors.base import (
     REGISTRY,
     Detector,

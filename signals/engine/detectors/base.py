@@ -2,8 +2,8 @@
 
 A detector kind is a class registered under a stable name (``"intent"``, ``"phrase"``,
 ``"disclosure_window"`` ...). ``validate_params`` checks and completes a parameter dict (raising
-``SpecError`` naming the parameter); an instance is built once per ``SignalSpec`` and must be cheap to
-call: compile patterns in ``__init__``, never per event.
+``SpecError`` naming the parameter); an instance is built once per ``SignalSpec`` and must be cheap
+to call: compile patterns in ``__init__``, never per event.
 """
 
 from __future__ import annotations
