@@ -57,7 +57,8 @@ def test_forecast__equals_replay_of_the_saved_change_on_the_same_calls(
         },
         **HX,
     )
-    assert response.status_code == 200 and "Median agent cues per call" in response.content.decode()
+    assert response.status_code == 200
+    assert "Median agent cues per call" in response.content.decode()
     run = ForecastRun.objects.get()
     assert run.status == "done"
     assert not SignalEnablement.objects.filter(team=team, signal__key="churn_intent").exists()
@@ -159,7 +160,8 @@ def test_forecast__registered_source_over_200_calls__runs_as_a_task_with_progres
                 **HX,
             )
         run = ForecastRun.objects.get()
-        assert queued == [run.pk] and run.status == "pending"
+        assert queued == [run.pk]
+        assert run.status == "pending"
         assert 'hx-trigger="every 1s"' in response.content.decode()
         density_forecast(run.pk)  # the task, called directly
         density_forecast(run.pk)  # redelivered: a no-op
@@ -168,7 +170,8 @@ def test_forecast__registered_source_over_200_calls__runs_as_a_task_with_progres
         poll = admin_client.get(
             reverse("rollout_web:forecast_detail", args=[team.slug, run.pk]), **HX
         ).content.decode()
-        assert "every 1s" not in poll and "p95 agent cues per call" in poll
+        assert "every 1s" not in poll
+        assert "p95 agent cues per call" in poll
     finally:
         unregister_transcript_source("recent_calls")
 
@@ -216,7 +219,9 @@ def test_board__cards_show_overdue_alerts_gates_and_approvals(admin_client, ops_
     busy = TeamFactory(name="Busy", phase=2, phase__days=10)
     TeamDailyRollupFactory(team=busy, agent_prompts=40, agent_dismissed=30)
     html = admin_client.get(reverse("rollout_web:board")).content.decode()
-    assert "Overdue" in html and "1 to approve" in html and "2 pass" in html
+    assert "Overdue" in html
+    assert "1 to approve" in html
+    assert "2 pass" in html
     assert "Agents dismiss/ignore 75% of cues" in html
 
 
@@ -226,7 +231,8 @@ def test_board__filter_by_site__htmx_swaps_the_columns(admin_client):
     response = admin_client.get(reverse("rollout_web:board"), {"site": "North"}, **HX)
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="board-columns"')
-    assert "North team" in html and "South team" not in html
+    assert "North team" in html
+    assert "South team" not in html
 
 
 # --- catalog --------------------------------------------------------------------------------------
@@ -253,7 +259,8 @@ def _signal_data(**over):
 def test_catalog__lists_signals_with_usage(admin_client, signal):
     SignalEnablementFactory(team=TeamFactory(), signal=signal("churn_intent"))
     html = admin_client.get(reverse("signals_web:catalog")).content.decode()
-    assert 'id="signal-churn_intent"' in html and "1 team" in html
+    assert 'id="signal-churn_intent"' in html
+    assert "1 team" in html
 
 
 def test_catalog__create_phrase_signal__redirects_to_its_page(admin_client):
@@ -279,7 +286,8 @@ def test_catalog__create_phrase_signal__redirects_to_its_page(admin_client):
 def test_catalog__invalid_signal__shows_inline_field_errors(admin_client, over, field_error):
     response = admin_client.post(reverse("signals_web:signal_new"), _signal_data(**over), **HX)
     html = response.content.decode()
-    assert response.status_code == 200 and 'id="signal-form"' in html
+    assert response.status_code == 200
+    assert 'id="signal-form"' in html
     assert field_error.lower() in html.lower()
     assert not Signal.objects.filter(key="refund_request").exists()
 
@@ -297,7 +305,9 @@ def test_catalog__try_it__shows_what_fires(admin_client):
     url = reverse("signals_web:signal_try", args=["refund_request"])
     text = "agent: How can I help?\ncustomer: I just want my money back."
     html = admin_client.post(url, {"text": text, "direction": "inbound"}, **HX).content.decode()
-    assert "refund_request fires" in html and "u2" in html and "0.90" in html
+    assert "refund_request fires" in html
+    assert "u2" in html
+    assert "0.90" in html
     quiet = admin_client.post(
         url, {"text": "customer: no refund needed", "direction": "inbound"}, **HX
     ).content.decode()
@@ -313,7 +323,8 @@ def test_audit__filters_and_diff(admin_client, ops_admin):
     phase_rollback(team=team, actor=ops_admin, to_phase=1, reason="Noisy")
     phase_rollback(team=other, actor=ops_admin, to_phase=1, reason="Other")
     html = admin_client.get(reverse("rollout_web:audit"), {"team": "north"}).content.decode()
-    assert "Noisy" in html and "Other" not in html
+    assert "Noisy" in html
+    assert "Other" not in html
     assert '<tr class="changed"><th>phase</th>' in html
 
 
@@ -324,7 +335,8 @@ def test_audit__csv_export__streams_the_filtered_events(admin_client, ops_admin)
     response = admin_client.get(
         reverse("rollout_web:audit"), {"format": "csv", "action": "phase.rollback"}
     )
-    assert response.streaming and response["Content-Type"] == "text/csv"
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv"
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [(r["action"], r["team"], r["actor"], r["reason"]) for r in rows] == [
         ("phase.rollback", "north", "ops", "Noisy")
@@ -342,4 +354,5 @@ def test_audit__paginates(admin_client):
             object_id=str(i),
         )
     html = admin_client.get(reverse("rollout_web:audit")).content.decode()
-    assert "Page 1 of 2" in html and "55 events" in html
+    assert "Page 1 of 2" in html
+    assert "55 events" in html

@@ -25,7 +25,8 @@ def test_team_page__shows_gates_timeline_and_matrix(admin_client, ops_admin):
     PhaseTransitionFactory = __import__("tests.factories", fromlist=["x"]).PhaseTransitionFactory
     PhaseTransitionFactory(team=team, from_phase=2, to_phase=3, reason="Agents act on cues")
     html = admin_client.get(reverse("rollout_web:team", args=[team.slug])).content.decode()
-    assert 'id="gate-checklist"' in html and "Minimum time in phase" in html
+    assert 'id="gate-checklist"' in html
+    assert "Minimum time in phase" in html
     assert "Agents act on cues" in html
     assert 'id="row-churn_intent"' in html
 
@@ -46,9 +47,11 @@ def test_advance__before_minimum_duration__is_refused_inline(admin_client):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Cannot advance to phase 2" in html and "minimum 28 days" in html
+    assert "Cannot advance to phase 2" in html
+    assert "minimum 28 days" in html
     assert "Override reason" in html
-    assert _phase(team) == 1 and not PhaseChangeRequest.objects.exists()
+    assert _phase(team) == 1
+    assert not PhaseChangeRequest.objects.exists()
 
 
 def test_advance__missing_reason__is_refused_inline(admin_client):
@@ -99,7 +102,8 @@ def test_approve__by_the_requester__is_refused(admin_client, ops_admin):
     )
     assert "A second ops admin must approve" in response.content.decode()
     req.refresh_from_db()
-    assert req.status == "pending" and _phase(team) == 1
+    assert req.status == "pending"
+    assert _phase(team) == 1
 
 
 def test_approve__by_a_second_ops_admin__advances_and_records_the_requester(
@@ -138,7 +142,8 @@ def test_approve__gates_failing_now__is_refused_and_request_stays_pending(
     )
     assert "Cannot advance to phase 2" in response.content.decode()
     req.refresh_from_db()
-    assert req.status == "pending" and _phase(team) == 1
+    assert req.status == "pending"
+    assert _phase(team) == 1
 
 
 def test_reject__needs_a_note_and_then_closes_the_request(client, ops_admin, ops_admin_b):
@@ -204,7 +209,8 @@ def test_budget__out_of_range__is_refused_inline(admin_client):
         {"max_agent_cues": 7, "cooldown_s": 90},
         **HX,
     )
-    assert response.status_code == 200 and "Must be from 2 to 4." in response.content.decode()
+    assert response.status_code == 200
+    assert "Must be from 2 to 4." in response.content.decode()
     team.refresh_from_db()
     assert team.max_agent_cues == 3
 
@@ -221,7 +227,8 @@ def test_matrix__save_row__enables_and_returns_the_row(admin_client):
     team = TeamFactory(phase=1)
     response = _row_post(admin_client, team, "frustration_spike", enabled="on", threshold="0.7")
     html = response.content.decode()
-    assert html.lstrip().startswith('<tr id="row-frustration_spike"') and "Saved" in html
+    assert html.lstrip().startswith('<tr id="row-frustration_spike"')
+    assert "Saved" in html
     assert "enablement-changed" in response["HX-Trigger"]
     e = SignalEnablement.objects.get(team=team, signal__key="frustration_spike")
     assert (e.enabled, e.threshold) == (True, 0.7)
@@ -246,7 +253,8 @@ def test_matrix__phase_2_third_agent_signal__is_refused_inline_and_nothing_saved
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "at most 2 agent-facing signals" in html and "too_many_agent_signals" in html
+    assert "at most 2 agent-facing signals" in html
+    assert "too_many_agent_signals" in html
     assert 'value="agents" selected' in html  # the proposed values stay in the row
     assert not SignalEnablement.objects.filter(
         team=team, signal__key="tcpa_consent_missing"
@@ -276,4 +284,5 @@ def test_phase_4_advance_of_already_advanced_team__is_refused(admin_client, ops_
     team = TeamFactory(phase=3, phase__days=2)
     phase_advance(team=team, actor=ops_admin, reason="x", override_reason="y")
     html = admin_client.get(reverse("rollout_web:team", args=[team.slug])).content.decode()
-    assert 'id="advance-form"' not in html and "Phase 4 is steady state" in html
+    assert 'id="advance-form"' not in html
+    assert "Phase 4 is steady state" in html
