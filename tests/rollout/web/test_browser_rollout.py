@@ -201,7 +201,8 @@ def test_screenshots(page):
     page.goto("/catalog/churn_intent/")
     page.fill(
         "#try-text",
-        "agent: Thanks for calling, how can I help?\ncustomer: I want to cancel my plan and switch to another provider.",
+        "agent: Thanks for calling, how can I help?\n"
+        "customer: I want to cancel my plan and switch to another provider.",
     )
     page.click("#try-it button[type=submit]")
     page.locator("#try-result .fired").first.wait_for()
