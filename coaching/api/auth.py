@@ -115,7 +115,7 @@ class IntegrationRateThrottle(BaseThrottle):
         return self._wait
 
 
-class ApiKeyScheme(OpenApiAuthenticationExtension):
+class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "coaching.api.auth.ApiKeyAuthentication"
     name = "ApiKey"
 

@@ -35,7 +35,8 @@ class ErrorSerializer(serializers.Serializer):
 
     code = serializers.CharField(help_text="Stable machine-readable code, e.g. `call_ended`.")
     message = serializers.CharField(help_text="Human-readable explanation.")
-    fields = serializers.DictField(
+    # DRF's metaclass pops declared fields off the class, so this does not shadow ``.fields``.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Per-field messages keyed by a flat path such as `events[3].offset_ms`.",
     )

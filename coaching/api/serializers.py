@@ -157,7 +157,9 @@ class PromptListQueryInputSerializer(serializers.Serializer):
 
 class PromptOutputSerializer(serializers.ModelSerializer):
     signal = serializers.CharField(source="signal_key", help_text="Signal key, e.g. churn_intent.")
-    label = serializers.CharField(help_text="The short visual cue. Never a script.")
+    label = serializers.CharField(  # type: ignore[assignment]  # a declared field, not Field.label
+        help_text="The short visual cue. Never a script."
+    )
     audience = serializers.ChoiceField(choices=PromptAudience.choices)
     status = serializers.ChoiceField(choices=PromptStatus.choices)
     handoff_desk = serializers.CharField(help_text='"save", "revenue" or "" (no desk).')
