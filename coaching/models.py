@@ -96,6 +96,8 @@ class CallEvent(models.Model):
     text = models.TextField(blank=True)
     sentiment = models.FloatField(null=True, blank=True)
     is_partial = models.BooleanField(default=False)
+    #: vendor category names matched on this utterance (Contact Lens / Transcribe categories)
+    categories = models.JSONField(default=list, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     scored_at = models.DateTimeField(null=True, blank=True)
 

@@ -262,6 +262,7 @@ def events_ingest(*, call: Call, events: Sequence[Event], actor: Who) -> IngestR
                     text=event.text,
                     sentiment=event.sentiment,
                     is_partial=event.is_partial,
+                    categories=list(event.categories),
                 )
             )
         if fresh and locked.status == CallStatus.ENDED:
@@ -370,6 +371,23 @@ def _twilio_time(fields: Mapping[str, Any]) -> datetime | None:
     return None if value is None else parse_timestamp(value, "Timestamp")
 
 
+def upstream_category_events(matches: Sequence[tuple[str, int]]) -> list[Event]:
+    """A vendor's category matches as canonical events carrying ``categories`` (no text), so they
+    take the same path as Coachplane's own detections: an ``upstream_category`` signal maps them
+    to a catalog signal, and routing, the budget and the audit trail apply as usual. The event id
+    is derived from the match, so a redelivered payload is a duplicate."""
+    return [
+        Event(
+            event_id=f"category:{name}@{offset}"[:128],
+            speaker="customer",
+            offset_ms=offset,
+            text="",
+            categories=(name,),
+        )
+        for name, offset in matches
+    ]
+
+
 def platform_payload_ingest(
     *,
     integration: Integration,
@@ -427,13 +445,8 @@ def platform_payload_ingest(
             result = google_ccai.to_events(payload, started_at=call.started_at)
         elif platform == "twilio":
             result = _twilio_with_state(call, payload, customer_track)
-        if result.upstream_categories:
-            log.info(
-                "call %s: %d upstream category matches not stored (not routed yet)",
-                call.pk,
-                len(result.upstream_categories),
-            )
-        ingested = events_ingest(call=call, events=result.events, actor=actor)
+        events = [*result.events, *upstream_category_events(result.upstream_categories)]
+        ingested = events_ingest(call=call, events=events, actor=actor)
         if result.ended:
             call = call_end(call=call, actor=actor)
     return PlatformIngestResult(

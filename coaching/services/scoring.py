@@ -108,6 +108,7 @@ def _engine_event(row: CallEvent) -> Event:
         end_offset_ms=row.end_offset_ms,
         sentiment=row.sentiment,
         is_partial=row.is_partial,
+        categories=tuple(row.categories or ()),
     )
 
 
