@@ -33,7 +33,8 @@ def test_call_detail__timeline_in_offset_order_with_detections_inline(client, fl
     assert "Hel<" not in html  # partials are superseded by their finals
     assert "Leads only: agent budget used (3 of 3 cues)." in html
     assert "93%" in html
-    assert "speaker-customer" in html and "speaker-agent" in html
+    assert "speaker-customer" in html
+    assert "speaker-agent" in html
 
 
 def test_call_detail__another_teams_call__404(client, floor, live_call):
@@ -60,13 +61,17 @@ def test_call_detail__agent_is_refused(client, floor, live_call):
 def test_feedback_record__creates_then_updates_then_is_idempotent(floor, live_call):
     detection = DetectionFactory(call=live_call())
     feedback, changed = feedback_record(detection=detection, user=floor.lead, useful=True)
-    assert changed and feedback.useful
+    assert changed
+    assert feedback.useful
     again, changed = feedback_record(detection=detection, user=floor.lead, useful=True)
-    assert not changed and again.pk == feedback.pk
+    assert not changed
+    assert again.pk == feedback.pk
     flipped, changed = feedback_record(
         detection=detection, user=floor.lead, useful=False, note="wrong speaker"
     )
-    assert changed and not flipped.useful and flipped.note == "wrong speaker"
+    assert changed
+    assert not flipped.useful
+    assert flipped.note == "wrong speaker"
     assert Feedback.objects.filter(detection=detection).count() == 1
 
 
