@@ -37,7 +37,7 @@ from coaching.services.scoring import call_score_enqueue
 from rollout.audit import Actor, audit_record
 from rollout.models import Agent, Team
 from signals.engine.adapters import contact_lens, google_ccai, transcribe, twilio
-from signals.engine.adapters.base import AdapterResult, parse_timestamp
+from signals.engine.adapters.base import AdapterResult, category_event, parse_timestamp
 from signals.engine.errors import AdapterError
 from signals.engine.transcript import Event
 
@@ -374,18 +374,8 @@ def _twilio_time(fields: Mapping[str, Any]) -> datetime | None:
 def upstream_category_events(matches: Sequence[tuple[str, int]]) -> list[Event]:
     """A vendor's category matches as canonical events carrying ``categories`` (no text), so they
     take the same path as Coachplane's own detections: an ``upstream_category`` signal maps them
-    to a catalog signal, and routing, the budget and the audit trail apply as usual. The event id
-    is derived from the match, so a redelivered payload is a duplicate."""
-    return [
-        Event(
-            event_id=f"category:{name}@{offset}"[:128],
-            speaker="customer",
-            offset_ms=offset,
-            text="",
-            categories=(name,),
-        )
-        for name, offset in matches
-    ]
+    to a catalog signal, and routing, the budget and the audit trail apply as usual."""
+    return [category_event(name, offset) for name, offset in matches]
 
 
 def platform_payload_ingest(

@@ -200,6 +200,18 @@ def make_event(
         raise AdapterError(exc.message, field=path) from None
 
 
+def category_event(name: str, offset_ms: int) -> Event:
+    """A vendor category match as a canonical event (``categories`` set, no text). Its id derives
+    from the match, so the same match delivered twice is one event."""
+    return Event(
+        event_id=f"category:{name}@{offset_ms}"[:128],
+        speaker="customer",
+        offset_ms=offset_ms,
+        text="",
+        categories=(name,),
+    )
+
+
 def _latest(results: Iterable[AdapterResult]) -> tuple[str | None, list[Event], list[Any], str]:
     call_id: str | None = None
     by_id: dict[str, Event] = {}
@@ -217,6 +229,8 @@ def _latest(results: Iterable[AdapterResult]) -> tuple[str | None, list[Event], 
             item = {"name": name, "offset_ms": offset}
             if item not in categories:
                 categories.append(item)
+                category = category_event(name, offset)
+                by_id.setdefault(category.event_id, category)
     events = sorted(by_id.values(), key=lambda e: e.offset_ms)
     return call_id, events, categories, language
 
@@ -232,9 +246,10 @@ def to_canonical_call(
     """One canonical call dict (DESIGN.md format) from one or more adapter results of one call.
 
     Events keep their latest version per ``event_id`` (a final replaces its partials) in call-time
-    order. ``call_id`` defaults to the id the payloads carry. Vendor category matches ride along as
-    ``upstream_categories`` (ignored by the canonical parser). Raises ``AdapterError`` when no call
-    id is known or the header is invalid.
+    order. ``call_id`` defaults to the id the payloads carry. Vendor category matches become
+    category events (``category_event``), as the API stores them, and are also listed under
+    ``upstream_categories`` for readers (ignored by the canonical parser). Raises ``AdapterError``
+    when no call id is known or the header is invalid.
     """
     results = [result] if isinstance(result, AdapterResult) else list(result)
     found_id, events, categories, found_language = _latest(results)

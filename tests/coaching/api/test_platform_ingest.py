@@ -24,6 +24,7 @@ TWILIO_SID = "CA5f0e2f8a1c3b4d5e6f708192a3b4c5d6"
 
 def expected_finals(platform: str, sample: str) -> dict:
     call = load_platform_file(platform, (SAMPLES / sample).read_text())[0]
+    # vendor category matches are category events in both (see category_event)
     return {
         e["event_id"]: (e["speaker"], e["offset_ms"], e["text"], e.get("sentiment"))
         for e in call["events"]
@@ -137,7 +138,7 @@ def test_transcribe__without_call_id__is_400_call_id_required(api):
     assert_error(response, 400, "call_id_required")
 
 
-def test_transcribe__category_event__is_accepted_without_events(api):
+def test_transcribe__category_event__is_stored_as_a_category_event(api):
     start_call(api, call_id="tx-1")
 
     response = post_json(
@@ -145,7 +146,10 @@ def test_transcribe__category_event__is_accepted_without_events(api):
     )
 
     assert response.status_code == 202
-    assert response.json()["accepted"] == 0
+    assert response.json()["accepted"] == 1
+    event = CallEvent.objects.get(call__external_id="tx-1")
+    assert event.categories == ["escalation-request"]
+    assert event.text == ""
 
 
 def test_google_ccai__conversation_of_a_started_call__matches_the_adapter_and_ends(api):
