@@ -56,7 +56,7 @@ class Script:
 
 
 def load_scripts(directory: Path = CALLS_DIR) -> dict[str, list[Script]]:
-    """The demo scripts by team slug (file name ``<slug>.json``: a JSON array of canonical calls)."""
+    """Demo scripts by team slug (``<slug>.json``: a JSON array of canonical calls)."""
     scripts: dict[str, list[Script]] = {}
     for path in sorted(directory.glob("*.json")):
         team = path.stem

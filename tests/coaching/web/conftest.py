@@ -113,3 +113,39 @@ def agent_cue(churn_signal):
         )
 
     return make
+
+
+@pytest.fixture
+def eager_tasks(monkeypatch):
+    """Run Celery tasks in the request that enqueues them (scoring included), so events posted
+    through the API of a running test server are scored before the response."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
+
+
+def play(http, script, *, team, agent, upto_s=None, call_id=None, started_ago_s=None):
+    """Start ``script`` as a live call through the API and post its lines up to ``upto_s``
+    seconds of call time (all of them when ``None``). Returns the call id."""
+    from datetime import UTC, datetime
+
+    call_id = call_id or f"{script.script_id}-{agent}"
+    ago = started_ago_s if started_ago_s is not None else (upto_s or 0)
+    response = http.post(
+        "/api/v1/calls/",
+        json={
+            "call_id": call_id,
+            "team": team,
+            "agent": agent,
+            "direction": script.direction,
+            "workflows": list(script.workflows),
+            "started_at": (datetime.now(UTC) - timedelta(seconds=ago)).isoformat(),
+        },
+    )
+    assert response.status_code in (200, 201), response.text
+    events = [e for e in script.events if upto_s is None or e["offset_ms"] <= upto_s * 1000]
+    if events:
+        response = http.post(f"/api/v1/calls/{call_id}/events/", json={"events": events})
+        assert response.status_code == 202, response.text
+    return call_id

@@ -23,10 +23,9 @@ def _script(n_events):
     )
 
 
-def test_demo_floor__starts_posts_and_ends_calls_through_the_api(asgi_server, settings):
+def test_demo_floor__starts_posts_and_ends_calls_through_the_api(asgi_server, eager_tasks):
     import threading
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     team = TeamFactory(slug="sim-team")
     AgentFactory(team=team, external_id="sim-1")
     AgentFactory(team=team, external_id="sim-2")
@@ -59,8 +58,7 @@ def test_demo_floor__starts_posts_and_ends_calls_through_the_api(asgi_server, se
     assert not thread.is_alive()
 
 
-def test_demo_floor__never_more_calls_than_free_agents(asgi_server, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def test_demo_floor__never_more_calls_than_free_agents(asgi_server, eager_tasks):
     team = TeamFactory(slug="sim-team")
     AgentFactory(team=team, external_id="sim-1")
     _integration, key = integration_create(
