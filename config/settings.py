@@ -1,10 +1,10 @@
 """Coachplane settings, read from the environment in this one place.
 
 Two run modes:
-- **embedded** (neither ``DATABASE_URL`` nor ``REDIS_URL`` set): a SQLite file under ``var/``, Celery tasks
-  executed in-process, an in-process live bus. For a first look and demos.
-- **full**: PostgreSQL and Redis (Celery broker + live bus). With ``DJANGO_ENV=production`` the process
-  refuses to start without a real ``SECRET_KEY``, ``DATABASE_URL`` and ``REDIS_URL``.
+- **embedded** (neither ``DATABASE_URL`` nor ``REDIS_URL`` set): a SQLite file under ``var/``,
+  Celery tasks executed in-process, an in-process live bus. For a first look and demos.
+- **full**: PostgreSQL and Redis (Celery broker + live bus). With ``DJANGO_ENV=production`` the
+  process refuses to start without a real ``SECRET_KEY``, ``DATABASE_URL`` and ``REDIS_URL``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,10 @@ if PRODUCTION:
     missing = [
         name
         for name, value in (
-            ("SECRET_KEY", SECRET_KEY if SECRET_KEY != _INSECURE_KEY and len(SECRET_KEY) >= 32 else ""),
+            (
+                "SECRET_KEY",
+                SECRET_KEY if SECRET_KEY != _INSECURE_KEY and len(SECRET_KEY) >= 32 else "",
+            ),
             ("DATABASE_URL", DATABASE_URL),
             ("REDIS_URL", REDIS_URL),
         )
@@ -52,7 +55,8 @@ if PRODUCTION:
     ]
     if missing:
         raise ImproperlyConfigured(
-            "Production settings need a real " + ", ".join(missing)
+            "Production settings need a real "
+            + ", ".join(missing)
             + " (SECRET_KEY: at least 32 random characters)."
         )
 

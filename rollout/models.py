@@ -25,7 +25,9 @@ class Team(models.Model):
     floor_leads = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="lead_teams", blank=True
     )
-    workflows = models.JSONField(default=list, blank=True, help_text='Compliance tags, e.g. ["phi"].')
+    workflows = models.JSONField(
+        default=list, blank=True, help_text='Compliance tags, e.g. ["phi"].'
+    )
     max_agent_cues = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(2), MaxValueValidator(4)]
     )
@@ -54,7 +56,9 @@ class Team(models.Model):
 
 class Agent(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="agents")
-    external_id = models.CharField(max_length=128, help_text="The agent's id on the telephony side.")
+    external_id = models.CharField(
+        max_length=128, help_text="The agent's id on the telephony side."
+    )
     display_name = models.CharField(max_length=120)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -197,7 +201,9 @@ class SignalEnablement(models.Model):
     class Meta:
         ordering = ["team", "signal__key"]
         constraints = [
-            models.UniqueConstraint(fields=["team", "signal"], name="enablement_unique_team_signal"),
+            models.UniqueConstraint(
+                fields=["team", "signal"], name="enablement_unique_team_signal"
+            ),
             models.CheckConstraint(
                 condition=models.Q(audience__in=Audience.values), name="enablement_audience_valid"
             ),
@@ -271,6 +277,9 @@ class TeamDailyRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "day"], name="rollup_unique_team_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} on {self.day}"
 
 
 class RequestStatus(models.TextChoices):

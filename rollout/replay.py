@@ -1,7 +1,7 @@
 """Replay transcripts through the same engine and routing the workers run (backtests, forecasts).
 
-Touches no database rows of live calls: the engine and router are pure functions of the transcript and
-an ``EffectiveConfig``.
+Touches no database rows of live calls: the engine and router are pure functions of the transcript
+and an ``EffectiveConfig``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def replay_call(transcript: Transcript, config: EffectiveConfig) -> dict[str, An
     routing = RoutingState()
     result = evaluate(state, transcript.events, config.specs)
     last = max((e.end_offset_ms or e.offset_ms for e in transcript.events), default=0)
-    # the call is over: windows that would have closed on a silent line still warn (as the sweep does)
+    # the call is over: windows that would have closed on a silent line still warn, as the sweep
+    # does on a live call
     tail = evaluate(state, [], config.specs, now_offset_ms=last + 3_600_000).candidates
     decisions = route_candidates([*result.candidates, *tail], routing, config.routing)
     decisions.sort(key=lambda d: (d.candidate.offset_ms, d.candidate.signal))
@@ -58,8 +59,8 @@ def replay_calls(
 
 def config_under_phase(config: EffectiveConfig, phase: int) -> EffectiveConfig:
     """The same enablements evaluated as if the team were in ``phase``: agent-facing signals the
-    phase's policy does not allow become leads-only; the agent threshold rises to its minimum; past the
-    policy's limit on agent-facing signals, the highest-stakes ones are kept."""
+    phase's policy does not allow become leads-only; the agent threshold rises to its minimum; past
+    the policy's limit on agent-facing signals, the highest-stakes ones are kept."""
     policy = policy_for(phase)
     signals = {s.key: s for s in Signal.objects.filter(key__in=[s.key for s in config.specs])}
     specs: list[SignalSpec] = []
@@ -84,7 +85,9 @@ def _agent_allowed(policy: PhasePolicy, signal: Signal, kept: int) -> bool:
 
 
 def catalog_config(*, phase: int = 4, budget: Budget | None = None) -> EffectiveConfig:
-    """Every active catalog signal at its default threshold, for leads and agents (``--all-signals``)."""
+    """Every active catalog signal at its default threshold, for leads and agents.
+
+    What ``replay --all-signals`` runs under."""
     specs = tuple(
         SignalSpec(
             key=s.key,

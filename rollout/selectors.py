@@ -53,9 +53,7 @@ def policy_for(phase: int) -> PhasePolicy:
     return PhasePolicy.objects.get(phase=phase)
 
 
-def agent_threshold_for(
-    enablement: SignalEnablement, signal: Signal, policy: PhasePolicy
-) -> float:
+def agent_threshold_for(enablement: SignalEnablement, signal: Signal, policy: PhasePolicy) -> float:
     """The agent threshold in force: the override, else the phase minimum or the default."""
     leads = enablement.threshold if enablement.threshold is not None else signal.default_threshold
     if enablement.agent_threshold is not None:
@@ -72,11 +70,7 @@ def spec_for(
     if enablement is not None:
         if enablement.threshold is not None:
             leads = enablement.threshold
-        if (
-            policy is not None
-            and enablement.is_agent_facing
-            and policy.allows_agent_signal(signal)
-        ):
+        if policy is not None and enablement.is_agent_facing and policy.allows_agent_signal(signal):
             agent = agent_threshold_for(enablement, signal, policy)
     return SignalSpec(
         key=signal.key,
@@ -355,7 +349,9 @@ def policy_offenders(team: Team, policy: PhasePolicy) -> list[dict[str, Any]]:
             offenders.append({"signal": e.signal.key, "rule": "agent_threshold_below_minimum"})
     allowed = [e for e in facing if e.signal.key not in {o["signal"] for o in offenders}]
     if policy.max_agent_signals is not None and len(allowed) > policy.max_agent_signals:
-        ranked = sorted(allowed, key=lambda e: (spec_for(e.signal, None, None).priority, e.signal.key))
+        ranked = sorted(
+            allowed, key=lambda e: (spec_for(e.signal, None, None).priority, e.signal.key)
+        )
         for e in ranked[policy.max_agent_signals :]:
             offenders.append({"signal": e.signal.key, "rule": "too_many_agent_signals"})
     return offenders

@@ -24,17 +24,17 @@ from rollout.errors import (
     ReasonRequired,
 )
 from rollout.models import (
+    WORKFLOW_CHOICES,
     Audience,
     PhaseTransition,
     SignalEnablement,
     Team,
     TeamRollout,
     TransitionKind,
-    WORKFLOW_CHOICES,
 )
 from rollout.selectors import agent_threshold_for, phase_gates, policy_for, policy_offenders
-from signals.engine.errors import SpecError
 from signals.engine.detectors import validate_detector
+from signals.engine.errors import SpecError
 from signals.models import Signal, SignalCategory
 
 Who = Actor | AbstractBaseUser | AnonymousUser | None
@@ -148,8 +148,13 @@ def team_budget_set(
         _bump_config(team)
         team.refresh_from_db()
         audit_record(
-            actor=actor, action="team.budget_set", obj=team, team=team, before=before,
-            after=after, reason=reason,
+            actor=actor,
+            action="team.budget_set",
+            obj=team,
+            team=team,
+            before=before,
+            after=after,
+            reason=reason,
         )
     return team
 
@@ -193,16 +198,14 @@ def enablement_set(
             )
         if policy.changes_need_reason and not reason.strip():
             raise ReasonRequired(
-                f"Phase {policy.phase} is steady state: changes are out of cycle and need a reason.",
+                f"Phase {policy.phase} is steady state: changes are out of cycle and need a "
+                "reason.",
                 fields={"reason": ["A reason is required in this phase."]},
             )
         if enabled and audience == Audience.AGENTS:
             _check_agent_enablement(team, signal, policy, threshold, agent_threshold)
         before = _enablement_snapshot(existing)
-        if existing is None:
-            enablement = SignalEnablement(team=team, signal=signal)
-        else:
-            enablement = existing
+        enablement = existing or SignalEnablement(team=team, signal=signal)
         enablement.enabled = enabled
         enablement.audience = audience
         enablement.threshold = threshold
@@ -282,7 +285,8 @@ def _check_agent_enablement(
 def enablement_threshold_review(
     *, team: Team, signal: Signal, actor: Who, note: str = "", now: datetime | None = None
 ) -> SignalEnablement:
-    """Record that a signal's thresholds were reviewed for this team (phase 3 gate, monthly review)."""
+    """Record that a signal's thresholds were reviewed for this team (the phase-3 gate and the
+    monthly review read it)."""
     with transaction.atomic():
         _lock_rollout(team)
         enablement = SignalEnablement.objects.select_for_update().get(team=team, signal=signal)
@@ -323,9 +327,10 @@ def phase_advance(
 ) -> PhaseTransition:
     """Move a team to a later phase when its gates pass.
 
-    Fail or inconclusive gates refuse (``PhaseGateFailed``) unless ``override_reason`` is given; a skip
-    (more than one phase) also needs an override. A target phase that the current enablements would
-    break is refused (``PhaseIncompatible``) with the offending enablements listed.
+    Fail or inconclusive gates refuse (``PhaseGateFailed``) unless ``override_reason`` is given;
+    a skip (more than one phase) also needs an override. A target phase that the current
+    enablements would break is refused (``PhaseIncompatible``) with the offending enablements
+    listed.
     """
     if not reason.strip():
         raise ReasonRequired(
@@ -350,7 +355,8 @@ def phase_advance(
         if (blocking or skip) and not override_reason.strip():
             what = "; ".join(f"{g.label}: {g.status} — {g.message}" for g in blocking)
             if skip:
-                what = (what + "; " if what else "") + f"skipping to phase {target} needs an override"
+                skip_note = f"skipping to phase {target} needs an override"
+                what = f"{what}; {skip_note}" if what else skip_note
             raise PhaseGateFailed(
                 f"Cannot advance to phase {target}: {what}",
                 fields={"override_reason": ["Give an override reason to advance anyway."]},
@@ -499,14 +505,19 @@ def signal_create(*, key: str, actor: Who, **fields: Any) -> Signal:
     try:
         signal_key_validator(key)
     except Exception as exc:  # noqa: BLE001 - Django's ValidationError, re-shaped
-        raise InvalidSignal("The signal key is not valid.", fields={"key": [str(exc.messages[0])]}) from exc  # type: ignore[attr-defined]
+        message = str(exc.messages[0])  # type: ignore[attr-defined]
+        raise InvalidSignal("The signal key is not valid.", fields={"key": [message]}) from exc
     if Signal.objects.filter(key=key).exists():
         raise InvalidSignal("A signal with this key exists.", fields={"key": ["Already taken."]})
     values = _validate_signal_fields(values)
     with transaction.atomic():
-        signal = Signal.objects.create(key=key, **{k: values[k] for k in SIGNAL_FIELDS if k in values})
+        signal = Signal.objects.create(
+            key=key, **{k: values[k] for k in SIGNAL_FIELDS if k in values}
+        )
         audit_record(
-            actor=actor, action="signal.create", obj=signal,
+            actor=actor,
+            action="signal.create",
+            obj=signal,
             after={"key": key, **{k: values.get(k) for k in SIGNAL_FIELDS}},
         )
     return signal
@@ -533,7 +544,11 @@ def signal_update(*, signal: Signal, actor: Who, reason: str = "", **changes: An
             config_version=F("config_version") + 1
         )
         audit_record(
-            actor=actor, action="signal.update", obj=signal, before=before,
-            after={**after, "version": signal.version}, reason=reason,
+            actor=actor,
+            action="signal.update",
+            obj=signal,
+            before=before,
+            after={**after, "version": signal.version},
+            reason=reason,
         )
     return signal

@@ -1,6 +1,7 @@
 """``manage.py replay FILE... --format jsonl [--team SLUG | --all-signals] [--phase N]``.
 
-Runs transcripts through the same engine and routing the workers run and prints one JSON line per call.
+Runs transcripts through the same engine and routing the workers run and prints one JSON line per
+call.
 Touches no database rows of live calls.
 """
 
