@@ -17,3 +17,32 @@ class CoachplaneAdminSite(admin.AdminSite):
 
 class CoachplaneAdminConfig(AdminConfig):
     default_site = "config.admin.CoachplaneAdminSite"
+
+
+class OpsAdminPermissions:
+    """Ops admins may use the admin without per-model Django permissions (roles are groups)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_ops_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_ops_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return is_ops_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_ops_admin(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # domain rows are retired or revoked through services, never deleted here
+
+
+class ReadOnlyAdmin(OpsAdminPermissions, admin.ModelAdmin):  # type: ignore[type-arg]
+    """A record ops admins look at; it changes only through the product's services."""
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -552,3 +552,129 @@ def signal_update(*, signal: Signal, actor: Who, reason: str = "", **changes: An
             reason=reason,
         )
     return signal
+
+
+# --- teams and policy (admin edits) ---------------------------------------------------------------
+
+
+def team_update(
+    *,
+    team: Team,
+    actor: Who,
+    name: str,
+    site: str = "",
+    client: str = "",
+    workflows: list[str] | None = None,
+    floor_lead_ids: list[int] | None = None,
+    reason: str = "",
+) -> Team:
+    """Edit a team's descriptive fields, workflows and floor leads. Audited; a workflow change bumps
+    the config version (compliance detectors read the call's workflows, the team's are defaults)."""
+    workflows = sorted(set(workflows or []))
+    unknown = [w for w in workflows if w not in WORKFLOW_CHOICES]
+    if unknown:
+        raise PolicyViolation(
+            f"Unknown workflow tags: {', '.join(unknown)}.",
+            fields={"workflows": [f"Choose from {', '.join(WORKFLOW_CHOICES)}."]},
+        )
+    with transaction.atomic():
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        leads_before = sorted(team.floor_leads.values_list("pk", flat=True))
+        before = {
+            "name": team.name,
+            "site": team.site,
+            "client": team.client,
+            "workflows": team.workflows,
+            "floor_leads": leads_before,
+        }
+        after = {
+            "name": name,
+            "site": site,
+            "client": client,
+            "workflows": workflows,
+            "floor_leads": sorted(floor_lead_ids) if floor_lead_ids is not None else leads_before,
+        }
+        if before == after:
+            return team
+        team.name, team.site, team.client, team.workflows = name, site, client, workflows
+        team.save(update_fields=["name", "site", "client", "workflows"])
+        if floor_lead_ids is not None:
+            team.floor_leads.set(floor_lead_ids)
+        if before["workflows"] != workflows:
+            _bump_config(team)
+        audit_record(
+            actor=actor,
+            action="team.update",
+            obj=team,
+            team=team,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+    return team
+
+
+POLICY_FIELDS = (
+    "name",
+    "min_weeks",
+    "max_weeks",
+    "agents_allowed",
+    "max_agent_signals",
+    "agent_categories",
+    "agent_signals",
+    "min_agent_threshold",
+    "changes_need_reason",
+    "gate_params",
+)
+
+
+def policy_update(*, policy_phase: int, actor: Who, reason: str, **changes: Any) -> Any:
+    """Edit a phase policy (ops admins tune the defaults). Needs a reason; audited; bumps the config
+    version of every team in that phase. Existing enablements are not changed: the next advance
+    into the phase checks them against the new rules."""
+    from rollout.models import PhasePolicy
+
+    if not reason.strip():
+        raise ReasonRequired(
+            "Say why the policy changes.", fields={"reason": ["A reason is required."]}
+        )
+    unknown = set(changes) - set(POLICY_FIELDS)
+    if unknown:
+        raise PolicyViolation(f"Unknown policy fields: {', '.join(sorted(unknown))}.")
+    errors: dict[str, list[str]] = {}
+    if "min_agent_threshold" in changes and not 0 <= changes["min_agent_threshold"] <= 1:
+        errors["min_agent_threshold"] = ["Must be from 0 to 1."]
+    if "max_agent_signals" in changes and changes["max_agent_signals"] not in (None, *range(0, 9)):
+        errors["max_agent_signals"] = ["Must be 0 to 8, or empty for no limit."]
+    if errors:
+        raise PolicyViolation("The policy is not valid.", fields=errors)
+    with transaction.atomic():
+        policy = PhasePolicy.objects.select_for_update().get(phase=policy_phase)
+        before = {k: getattr(policy, k) for k in POLICY_FIELDS}
+        after = {**before, **changes}
+        if (
+            after["max_weeks"] is not None
+            and after["min_weeks"] is not None
+            and after["max_weeks"] < after["min_weeks"]
+        ):
+            raise PolicyViolation(
+                "The maximum duration is shorter than the minimum.",
+                fields={"max_weeks": ["At least the minimum weeks."]},
+            )
+        if before == after:
+            return policy
+        for key, value in changes.items():
+            setattr(policy, key, value)
+        policy.save()
+        Team.objects.filter(rollout__phase=policy_phase).update(
+            config_version=F("config_version") + 1
+        )
+        audit_record(
+            actor=actor,
+            action="policy.update",
+            obj=policy,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+    return policy
