@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 
-from celery import current_app
 from django.conf import settings
 from django.db import close_old_connections
 
@@ -19,6 +18,10 @@ log = logging.getLogger(__name__)
 
 
 def run_beat_loop(stop: threading.Event, *, tick_s: float = 0.5) -> None:
+    import coaching.tasks  # noqa: F401  (registers the tasks the schedule names)
+    import rollout.tasks  # noqa: F401
+    from config.celery import app
+
     schedule = {
         name: (entry["task"], float(entry["schedule"]))  # type: ignore[arg-type]
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
@@ -31,7 +34,7 @@ def run_beat_loop(stop: threading.Event, *, tick_s: float = 0.5) -> None:
                 continue
             due[name] = now + every
             try:
-                current_app.tasks[task_name]()
+                app.tasks[task_name]()
             except Exception:  # one failing job must not stop the others
                 log.exception("embedded beat job %s failed", name)
             finally:
