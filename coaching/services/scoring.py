@@ -23,7 +23,7 @@ from django.utils import timezone
 from coaching.bus import redis_client
 from coaching.models import Call, CallEvent, CallStatus, Detection, Prompt
 from rollout.selectors import EffectiveConfig, effective_config
-from signals.engine import CallMeta, CallState, Event, evaluate, evaluate_deadlines
+from signals.engine import CallMeta, CallState, EvalResult, Event, evaluate, evaluate_deadlines
 from signals.engine.routing import Decision, RoutingState, route_candidates
 from signals.engine.spec import Candidate
 
@@ -218,6 +218,34 @@ def _after_commit(call: Call, prompts: list[Prompt], scored: int) -> None:
     transaction.on_commit(push)
 
 
+def _engine_state(call: Call) -> CallState:
+    if call.engine_state:
+        return CallState.from_dict(call.engine_state)
+    return CallState.new(_call_meta(call))
+
+
+def _route_and_save(
+    call: Call, config: EffectiveConfig, result: EvalResult, now: datetime, *, events: int
+) -> ScoreResult:
+    """Route the engine's candidates, store them, save the call's states; push after commit.
+    Runs inside the caller's transaction, with the call row locked."""
+    routing = RoutingState.from_dict(call.routing_state)
+    decisions = route_candidates(result.candidates, routing, config.routing)
+    prompts = _store(call, config, decisions, now)
+    call.engine_state = result.state.to_dict()
+    call.routing_state = routing.to_dict()
+    call.agent_cues = routing.agent_cues
+    call.save(
+        update_fields=["engine_state", "routing_state", "agent_cues", "risk", "last_detection_at"]
+    )
+    _after_commit(call, prompts, events)
+    return ScoreResult(
+        events=events,
+        detections=len(decisions),
+        agent_prompts=sum(1 for p in prompts if p.audience == "agent"),
+    )
+
+
 def call_score(*, call_pk: int, now: datetime | None = None) -> ScoreResult:
     """Score the call's unscored events in call-time order (see the module docstring)."""
     now = now or timezone.now()
@@ -238,34 +266,9 @@ def call_score(*, call_pk: int, now: datetime | None = None) -> ScoreResult:
         if not rows:
             return ScoreResult(0, 0, 0)
         config = effective_config(call.team_id)
-        state = (
-            CallState.from_dict(call.engine_state)
-            if call.engine_state
-            else CallState.new(_call_meta(call))
-        )
-        routing = RoutingState.from_dict(call.routing_state)
-        result = evaluate(state, [_engine_event(r) for r in rows], config.specs)
-        decisions = route_candidates(result.candidates, routing, config.routing)
-        prompts = _store(call, config, decisions, now)
+        result = evaluate(_engine_state(call), [_engine_event(r) for r in rows], config.specs)
         CallEvent.objects.filter(pk__in=[r.pk for r in rows]).update(scored_at=now)
-        call.engine_state = result.state.to_dict()
-        call.routing_state = routing.to_dict()
-        call.agent_cues = routing.agent_cues
-        call.save(
-            update_fields=[
-                "engine_state",
-                "routing_state",
-                "agent_cues",
-                "risk",
-                "last_detection_at",
-            ]
-        )
-        _after_commit(call, prompts, len(rows))
-    return ScoreResult(
-        events=len(rows),
-        detections=len(decisions),
-        agent_prompts=sum(1 for p in prompts if p.audience == "agent"),
-    )
+        return _route_and_save(call, config, result, now, events=len(rows))
 
 
 def call_score_deadlines(*, call_pk: int, now: datetime | None = None) -> ScoreResult:
@@ -284,36 +287,11 @@ def call_score_deadlines(*, call_pk: int, now: datetime | None = None) -> ScoreR
         config = effective_config(call.team_id)
         if not any(s.category == "compliance" for s in config.specs):
             return ScoreResult(0, 0, 0)
-        state = (
-            CallState.from_dict(call.engine_state)
-            if call.engine_state
-            else CallState.new(_call_meta(call))
-        )
         elapsed_ms = int((now - call.started_at).total_seconds() * 1000)
-        result = evaluate_deadlines(state, config.specs, now_offset_ms=elapsed_ms)
+        result = evaluate_deadlines(_engine_state(call), config.specs, now_offset_ms=elapsed_ms)
         if not result.candidates:
             return ScoreResult(0, 0, 0)
-        routing = RoutingState.from_dict(call.routing_state)
-        decisions = route_candidates(result.candidates, routing, config.routing)
-        prompts = _store(call, config, decisions, now)
-        call.engine_state = result.state.to_dict()
-        call.routing_state = routing.to_dict()
-        call.agent_cues = routing.agent_cues
-        call.save(
-            update_fields=[
-                "engine_state",
-                "routing_state",
-                "agent_cues",
-                "risk",
-                "last_detection_at",
-            ]
-        )
-        _after_commit(call, prompts, 0)
-    return ScoreResult(
-        events=0,
-        detections=len(decisions),
-        agent_prompts=sum(1 for p in prompts if p.audience == "agent"),
-    )
+        return _route_and_save(call, config, result, now, events=0)
 
 
 def live_calls_with_deadlines() -> list[int]:
