@@ -6,15 +6,12 @@ before writing anything, so a refused request leaves no rows behind.
 
 from __future__ import annotations
 
+from config.errors import DomainError
 
-class CoachingError(Exception):
+
+class CoachingError(DomainError):
     code = "coaching_error"
     status = 400
-
-    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = fields or {}
 
 
 class UnknownTeam(CoachingError):

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from config.errors import DomainError
 
 
-class RolloutError(Exception):
+class RolloutError(DomainError):
     code = "rollout_error"
     status = 409
-
-    def __init__(
-        self, message: str, *, fields: dict[str, list[str]] | None = None, **details: Any
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = fields or {}
-        self.details = details
 
 
 class PolicyViolation(RolloutError):

@@ -17,8 +17,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from coaching.errors import CoachingError
-from rollout.errors import RolloutError
+from config.errors import DomainError
 from signals.engine.errors import EngineError
 
 NON_FIELD = "non_field_errors"
@@ -78,7 +77,7 @@ def error_body(code: str, message: str, fields: dict[str, list[str]] | None = No
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """``REST_FRAMEWORK["EXCEPTION_HANDLER"]``: every known error in the one shape."""
-    if isinstance(exc, CoachingError | RolloutError):
+    if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
     if isinstance(exc, EngineError):
         return Response(error_body(exc.code, exc.message, exc.as_fields()), status=400)
