@@ -5,7 +5,7 @@ import os
 import pytest
 from django.conf import settings
 
-pytest_plugins = ["tests.asgi_server"]
+pytest_plugins = ["tests.asgi_server", "tests.browser_fixtures"]
 
 
 def pytest_configure(config):

@@ -18,7 +18,7 @@ from coaching.services.integrations import integration_create
 from rollout.audit import Actor
 from rollout.models import SignalEnablement
 from signals.models import Signal
-from tests.browser_fixtures import browser, login  # noqa: F401  (fixture re-export)
+from tests.browser_fixtures import login
 from tests.factories import AgentFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ EXPANSION = "We'd like to add two more lines and upgrade to the unlimited plan."
 
 
 @pytest.fixture
-def open_page(browser, asgi_server):  # noqa: F811
+def open_page(browser, asgi_server):
     contexts = []
 
     def make(username, width=1280, height=900):

@@ -1,6 +1,5 @@
 import pytest
 
-from tests.browser_fixtures import browser, login, page  # noqa: F401
 from tests.factories import UserFactory
 
 
@@ -18,15 +17,3 @@ def admin_client(client, ops_admin):
 @pytest.fixture
 def htmx_headers():
     return {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _floor_url_names(settings):
-    """base.html links to the floor pages; until the coaching web app names them, use stubs."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("coaching_web:triage")
-        reverse("coaching_web:agent_panel")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.rollout.web.stub_urls"
