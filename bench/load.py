@@ -473,7 +473,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=3.0, help="seconds between utterances")
     parser.add_argument("--duration", type=float, default=45.0, help="seconds of load per level")
     parser.add_argument("--start-stack", action="store_true")
-    parser.add_argument("--web-workers", type=int, default=1)
+    parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--worker-concurrency", type=int, default=2)
     parser.add_argument("--url", default=f"http://127.0.0.1:{PORT}")
     parser.add_argument("--api-key", default=os.environ.get("COACHPLANE_API_KEY", ""))

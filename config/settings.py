@@ -111,7 +111,15 @@ TEMPLATES = [
 
 VAR_DIR = Path(os.environ.get("COACHPLANE_VAR_DIR", BASE_DIR / "var"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Under ASGI every request runs its sync part on a thread of its own, so persistent
+        # per-thread connections pile up past PostgreSQL's limit; a per-process pool bounds them.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "12")),
+            "timeout": 10,
+        }
     # One test database per test process, so concurrent test runs on one machine never share one.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 else:
