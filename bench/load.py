@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -232,11 +233,13 @@ def count_events(prefix: str) -> tuple[int, int]:
 # --- the load ------------------------------------------------------------------------------------
 
 
-async def subscribe(client: httpx.AsyncClient, stats: Stats, ready: asyncio.Event) -> None:
-    async with client.stream("GET", "/api/v1/stream/", timeout=None) as response:
+async def subscribe(client: aiohttp.ClientSession, stats: Stats, ready: asyncio.Event) -> None:
+    timeout = aiohttp.ClientTimeout(total=None, sock_read=None)
+    async with client.get("/api/v1/stream/", timeout=timeout) as response:
         response.raise_for_status()
         ready.set()
-        async for line in response.aiter_lines():
+        async for raw in response.content:
+            line = raw.decode().rstrip("\r\n")
             if not line.startswith("data: "):
                 continue
             received = time.perf_counter()
@@ -249,8 +252,13 @@ async def subscribe(client: httpx.AsyncClient, stats: Stats, ready: asyncio.Even
                 stats.cue_latency_ms.append((received - sent) * 1000)
 
 
+async def _post(client: aiohttp.ClientSession, path: str, body: dict[str, Any]) -> tuple[int, str]:
+    async with client.post(path, json=body) as response:
+        return response.status, await response.text()
+
+
 async def one_call(
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     stats: Stats,
     *,
     call_id: str,
@@ -263,17 +271,18 @@ async def one_call(
 ) -> None:
     await asyncio.sleep(start_delay)
     try:
-        response = await client.post(
+        status, text = await _post(
+            client,
             "/api/v1/calls/",
-            json={"call_id": call_id, "team": team, "agent": f"agent-{call_id[-3:]}"},
+            {"call_id": call_id, "team": team, "agent": f"agent-{call_id[-3:]}"},
         )
-    except httpx.HTTPError as exc:
+    except (aiohttp.ClientError, TimeoutError) as exc:
         stats.errors += 1
         stats.error_samples.append(f"start: {type(exc).__name__}")
         return
-    if response.status_code not in (200, 201):
+    if status not in (200, 201):
         stats.errors += 1
-        stats.error_samples.append(f"start: {response.status_code} {response.text[:120]}")
+        stats.error_samples.append(f"start: {status} {text[:120]}")
         return
     stats.calls_started += 1
     trigger_at = rng.randrange(2, max(3, utterances))
@@ -293,25 +302,23 @@ async def one_call(
         if is_trigger:
             stats.trigger_sent_at[(call_id, event["event_id"])] = sent_at
         try:
-            response = await client.post(
-                f"/api/v1/calls/{call_id}/events/", json={"events": [event]}
+            status, text = await _post(
+                client, f"/api/v1/calls/{call_id}/events/", {"events": [event]}
             )
             stats.api_latency_ms.append((time.perf_counter() - sent_at) * 1000)
-            if response.status_code == 202:
+            if status == 202:
                 stats.accepted += 1
             else:
                 stats.errors += 1
                 if len(stats.error_samples) < 5:
-                    stats.error_samples.append(
-                        f"events: {response.status_code} {response.text[:120]}"
-                    )
-        except httpx.HTTPError as exc:
+                    stats.error_samples.append(f"events: {status} {text[:120]}")
+        except (aiohttp.ClientError, TimeoutError) as exc:
             stats.errors += 1
             if len(stats.error_samples) < 5:
                 stats.error_samples.append(f"events: {type(exc).__name__}")
         await asyncio.sleep(interval * rng.uniform(0.7, 1.3))
-    with contextlib.suppress(httpx.HTTPError):
-        await client.post(f"/api/v1/calls/{call_id}/end/")
+    with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+        await _post(client, f"/api/v1/calls/{call_id}/end/", {})
 
 
 async def run_level(
@@ -320,11 +327,15 @@ async def run_level(
     stats = Stats()
     rng = random.Random(seed)
     prefix = f"b{seed}-{calls}-"
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     headers = {"Authorization": f"Api-Key {key}"}
     async with (
-        httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=30) as client,
-        httpx.AsyncClient(base_url=url, headers=headers, timeout=None) as stream_client,
+        aiohttp.ClientSession(
+            url,
+            headers=headers,
+            connector=aiohttp.TCPConnector(limit=300),
+            timeout=aiohttp.ClientTimeout(total=30),
+        ) as client,
+        aiohttp.ClientSession(url, headers=headers) as stream_client,
     ):
         ready = asyncio.Event()
         subscriber = asyncio.create_task(subscribe(stream_client, stats, ready))
@@ -356,7 +367,7 @@ async def run_level(
         while len(stats.cue_latency_ms) < expected and time.perf_counter() < drain_until:
             await asyncio.sleep(0.25)
         subscriber.cancel()
-        with contextlib.suppress(asyncio.CancelledError, httpx.HTTPError):
+        with contextlib.suppress(asyncio.CancelledError, aiohttp.ClientError):
             await subscriber
     return {
         "prefix": prefix,

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from coaching import bus
@@ -62,6 +63,12 @@ def _agent_channels(user: Any) -> list[str] | None:
     return [bus.agent_channel(agent)] if agent else []
 
 
+def _release_connection() -> None:
+    """A stream stays open for hours: give its database connection back once it knows who is
+    asking, instead of holding it (and a pool slot) until the client goes away."""
+    connection.close()
+
+
 async def _guarded(request: HttpRequest, pick: Any) -> HttpResponse:
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
@@ -69,6 +76,7 @@ async def _guarded(request: HttpRequest, pick: Any) -> HttpResponse:
     if not user.is_authenticated:
         return HttpResponse("Log in first.", status=401, content_type="text/plain")
     channels = await sync_to_async(pick)(user)
+    await sync_to_async(_release_connection)()
     if channels is None:
         return HttpResponse("Your role cannot open this stream.", status=403)
     return sse_response(channels)
@@ -95,6 +103,7 @@ async def integration_stream(request: HttpRequest) -> HttpResponse:
     if scheme != "Api-Key" or not key.strip():
         return _api_error(401, "not_authenticated", "Send Authorization: Api-Key <key>.")
     integration = await sync_to_async(integration_by_key)(key.strip())
+    await sync_to_async(_release_connection)()
     if integration is None:
         return _api_error(401, "authentication_failed", "Unknown or revoked API key.")
     return sse_response([bus.integration_channel(integration.pk)])
