@@ -32,5 +32,10 @@ schema: $(STAMP)
 bench-engine: $(STAMP)
 	$(PY) bench/engine.py
 
+## bench-load: the end-to-end sweep on the full local stack (needs PostgreSQL and Redis on 127.0.0.1)
+bench-load: $(STAMP)
+	bash .ci/services.sh
+	$(PY) bench/load.py --start-stack --sweep 50,100,150,200,300,1000 --interval 3 --duration 40
+
 clean:
 	rm -rf $(VENV) var staticfiles
