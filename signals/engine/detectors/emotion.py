@@ -377,35 +377,31 @@ class _CustomerSentiment(Detector):
         return result
 
 
+class _TrajectoryEvent(_CustomerSentiment):
+    """Fires on one kind of turn in the caller's trajectory (``"spike"`` or ``"recovery"``)."""
+
+    fires_on: ClassVar[str] = ""
+
+    def on_event(self, event: Event, meta: CallMeta, memory: dict[str, Any]) -> Candidate | None:
+        found = self.step(event, memory)
+        if found is None or found[0] != self.fires_on:
+            return None
+        return Candidate(
+            signal=self.spec.key,
+            confidence=found[1],
+            event_id=event.event_id,
+            offset_ms=event.offset_ms,
+            evidence=found[2],
+        )
+
+
 @register
-class FrustrationSpike(_CustomerSentiment):
+class FrustrationSpike(_TrajectoryEvent):
     kind: ClassVar[str] = "frustration_spike"
-
-    def on_event(self, event: Event, meta: CallMeta, memory: dict[str, Any]) -> Candidate | None:
-        found = self.step(event, memory)
-        if found is None or found[0] != "spike":
-            return None
-        return Candidate(
-            signal=self.spec.key,
-            confidence=found[1],
-            event_id=event.event_id,
-            offset_ms=event.offset_ms,
-            evidence=found[2],
-        )
+    fires_on: ClassVar[str] = "spike"
 
 
 @register
-class SentimentRecovery(_CustomerSentiment):
+class SentimentRecovery(_TrajectoryEvent):
     kind: ClassVar[str] = "sentiment_recovery"
-
-    def on_event(self, event: Event, meta: CallMeta, memory: dict[str, Any]) -> Candidate | None:
-        found = self.step(event, memory)
-        if found is None or found[0] != "recovery":
-            return None
-        return Candidate(
-            signal=self.spec.key,
-            confidence=found[1],
-            event_id=event.event_id,
-            offset_ms=event.offset_ms,
-            evidence=found[2],
-        )
+    fires_on: ClassVar[str] = "recovery"
