@@ -78,3 +78,11 @@ def test_settings__with_urls__is_full_mode():
         {"DATABASE_URL": "postgres://x@127.0.0.1/db", "REDIS_URL": "redis://127.0.0.1:6379/0"}
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_openapi_schema__documents_the_push_stream(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    stream = schema["paths"]["/api/v1/stream/"]["get"]
+    assert "text/event-stream" in stream["responses"]["200"]["content"]
