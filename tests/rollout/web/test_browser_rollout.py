@@ -209,3 +209,86 @@ def test_screenshots(page):
     page.screenshot(path=str(SCREENSHOTS / "rollout-signal.png"), full_page=True)
     page.goto("/rollout/audit/")
     page.screenshot(path=str(SCREENSHOTS / "rollout-audit.png"), full_page=True)
+
+
+def _logout(page):
+    page.context.clear_cookies()
+
+
+def test_journey__a_team_from_phase_1_to_4_with_approvals_forecast_and_rollback(page):
+    """The issue's "done when": one team through every phase in the browser, audited."""
+    from rollout.forecast import DEMO_SOURCE
+    from rollout.models import AuditEvent, PhaseChangeRequest
+
+    _ops("ops")
+    _ops("ops2")
+    team = TeamFactory(name="Boise care", phase=1, phase__days=30)
+    TeamDailyRollupFactory(team=team, lead_feedback=40, lead_feedback_useful=32)
+    enablement_set(
+        team=team, signal=Signal.objects.get(key="churn_intent"), actor=None, audience="leads"
+    )
+
+    # 1 → 2: the gates pass; promotion exposes agents, so ops requests and ops2 approves
+    login(page, "ops")
+    page.goto(f"/rollout/teams/{team.slug}/")
+    page.fill("#advance-form textarea[name=reason]", "Leads rate churn cues useful")
+    page.click("#advance-form button[type=submit]")
+    page.locator("#phase-panel .pending-request").wait_for()
+    assert TeamRollout.objects.get(team=team).phase == 1
+    _logout(page)
+    login(page, "ops2")
+    page.goto(f"/rollout/teams/{team.slug}/")
+    page.locator(".pending-request button", has_text="Approve").first.click()
+    page.locator("#team-header", has_text="Phase 2").wait_for()
+    assert TeamRollout.objects.get(team=team).phase == 2
+
+    # phase 2: churn to agents, with a forecast first
+    row = page.locator("#row-churn_intent")
+    row.locator("select[name=audience]").select_option("agents")
+    row.locator("input[name=agent_threshold]").fill("0.9")
+    page.locator("#forecast-source select[name=source]").select_option(DEMO_SOURCE)
+    row.locator("button", has_text="Forecast").click()
+    page.locator("#forecast .forecast-summary").wait_for()
+    row = page.locator("#row-churn_intent")
+    row.locator("select[name=audience]").select_option("agents")
+    row.locator("input[name=agent_threshold]").fill("0.9")
+    with page.expect_response(lambda r: r.url.endswith("/signals/churn_intent/")):
+        row.locator("button", has_text="Save").click()
+    page.wait_for_load_state("networkidle")  # the gate panel refreshes after an enablement change
+    assert SignalEnablement.objects.get(team=team, signal__key="churn_intent").audience == "agents"
+
+    # 2 → 3 early: needs an override reason, then the other admin's approval
+    page.fill("#advance-form textarea[name=reason]", "Agents act on churn cues")
+    page.fill("#advance-form textarea[name=override_reason]", "Pilot window agreed with client")
+    page.click("#advance-form button[type=submit]")
+    page.locator("#phase-panel .pending-request").wait_for()
+    _logout(page)
+    login(page, "ops")
+    page.goto(f"/rollout/teams/{team.slug}/")
+    page.locator(".pending-request button", has_text="Approve").first.click()
+    page.locator("#team-header", has_text="Phase 3").wait_for()
+
+    # 3 → 4: review the agent threshold, then advance (no second approval into steady state)
+    with page.expect_response(lambda r: r.url.endswith("/signals/churn_intent/review/")):
+        page.locator("#row-churn_intent button", has_text="Reviewed").click()
+    page.wait_for_load_state("networkidle")
+    page.fill("#advance-form textarea[name=reason]", "Thresholds reviewed with the leads")
+    page.fill("#advance-form textarea[name=override_reason]", "Minimum time waived by the client")
+    page.click("#advance-form button[type=submit]")
+    page.locator("#team-header", has_text="Phase 4").wait_for()
+
+    # a bad week: one click back to shadow mode
+    page.fill("#rollback-form input[name=reason]", "Dismiss rate spiked after a script change")
+    page.click("#rollback-form button[value='1']")
+    page.locator("#team-header", has_text="Phase 1").wait_for()
+    assert SignalEnablement.objects.get(team=team, signal__key="churn_intent").audience == "leads"
+
+    transitions = list(
+        team.transitions.order_by("created_at").values_list("from_phase", "to_phase")
+    )
+    assert transitions == [(1, 2), (2, 3), (3, 4), (4, 1)]
+    assert PhaseChangeRequest.objects.filter(team=team, status="approved").count() == 2
+    actions = set(AuditEvent.objects.filter(team=team).values_list("action", flat=True))
+    assert {"phase.advance", "phase.override", "phase.rollback", "enablement.set"} <= actions
+    page.goto(f"/rollout/audit/?team={team.pk}")
+    assert "phase.rollback" in page.locator("body").inner_text()
