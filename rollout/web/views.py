@@ -66,7 +66,14 @@ from signals.models import Signal
 PHASE_CHANGED = "phase-changed"
 BUDGET_CHANGED = "budget-changed"
 ENABLEMENT_CHANGED = "enablement-changed"
-TEAM_PARTIALS = {"team-header", "phase-panel", "timeline", "matrix", "budget-panel"}
+TEAM_PARTIALS = {
+    "team-header",
+    "phase-panel",
+    "gate-checklist",
+    "timeline",
+    "matrix",
+    "budget-panel",
+}
 
 
 class HtmxHttpRequest(HttpRequest):
