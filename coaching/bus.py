@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -94,7 +94,7 @@ def publish(channel: str, message: dict[str, Any]) -> None:
 
 
 class Subscription:
-    """``async with subscribe([...]) as sub:`` then ``await sub.get(timeout)`` or ``async for``.
+    """``async with subscribe([...]) as sub:`` then ``await sub.get(timeout)``.
 
     The subscription is live once ``__aenter__`` returns, so nothing published after that is missed.
     """
@@ -144,15 +144,6 @@ class Subscription:
             raw = await self._pubsub.get_message(timeout=remaining)
             if raw and raw.get("type") == "message":
                 return json.loads(raw["data"])  # type: ignore[no-any-return]
-
-    def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
-        return self._iterate()
-
-    async def _iterate(self) -> AsyncIterator[dict[str, Any]]:
-        while True:
-            message = await self.get(timeout=3600)
-            if message is not None:
-                yield message
 
 
 def subscribe(channels: Iterable[str]) -> Subscription:

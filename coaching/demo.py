@@ -193,7 +193,7 @@ def _history(team: Team, phase: int, days_in_phase: int, rng: random.Random) -> 
         day += timedelta(days=1)
 
 
-def demo_seed(*, stdout: object | None = None) -> dict[str, object]:
+def demo_seed() -> dict[str, object]:
     """Create the demo data if missing. Returns what was created, for printing."""
     rng = random.Random(20261204)  # noqa: S311 - reproducible demo history, not security
     users = {u.username: _user(u) for u in USERS}

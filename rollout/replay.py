@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -48,13 +48,6 @@ def replay_call(transcript: Transcript, config: EffectiveConfig) -> dict[str, An
         ],
         "agent_prompts": routing.agent_cues,
     }
-
-
-def replay_calls(
-    transcripts: Iterable[Transcript], config: EffectiveConfig
-) -> Iterator[dict[str, Any]]:
-    for transcript in transcripts:
-        yield replay_call(transcript, config)
 
 
 def config_under_phase(config: EffectiveConfig, phase: int) -> EffectiveConfig:

@@ -125,6 +125,7 @@ def _store(
     call: Call, config: EffectiveConfig, decisions: list[Decision], now: datetime
 ) -> list[Prompt]:
     """Write detections and prompts for routing decisions; update the call's risk."""
+    decisions = [d for d in decisions if d.candidate.signal in config.signal_ids]
     if not decisions:
         return []
     detections = Detection.objects.bulk_create(
@@ -145,12 +146,11 @@ def _store(
                 config_version=config.version,
             )
             for d in decisions
-            if d.candidate.signal in config.signal_ids
         ]
     )
     prompts: list[Prompt] = []
     risk = decayed_risk(call.risk, call.last_detection_at, now)
-    for detection, decision in zip(detections, decisions, strict=False):
+    for detection, decision in zip(detections, decisions, strict=True):
         if decision.audience is None:
             continue
         spec = config.spec(decision.candidate.signal)
@@ -191,15 +191,11 @@ def _after_commit(call: Call, prompts: list[Prompt], scored: int) -> None:
     from coaching import bus
     from coaching.services.delivery import prompt_payload, prompts_publish, webhook_enqueue
 
-    agent_prompts = [p for p in prompts if p.audience == "agent"]
-    if agent_prompts:
-        with transaction.atomic():
-            for prompt in agent_prompts:
-                webhook_enqueue(
-                    integration=call.integration,
-                    event="prompt.created",
-                    payload=prompt_payload(prompt),
-                )
+    for prompt in prompts:
+        if prompt.audience == "agent":
+            webhook_enqueue(
+                integration=call.integration, event="prompt.created", payload=prompt_payload(prompt)
+            )
 
     def push() -> None:
         prompts_publish(prompts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -251,8 +251,3 @@ def load_calls(text: str) -> Iterator[Transcript]:
             if where:
                 exc.field = f"{where}: {exc.field}" if exc.field else where
             raise
-
-
-def iter_sorted(events: Iterable[Event]) -> list[Event]:
-    """Events in call-time order; ties keep arrival order (a stable sort)."""
-    return sorted(events, key=lambda e: e.offset_ms)
